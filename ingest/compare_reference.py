@@ -1,0 +1,188 @@
+"""Run the reference study's classified errors through our dbt models and compare.
+
+Each row of a samples file (the format of the reference's
+`error_samples_dev.csv`) is one wrong prediction on one image. Its
+`multi_labels` become the image's annotation, its `target` the original label,
+and rows the reference called `fg-OOV` supply the OOV verdict (CLIP is a later
+step). Several rows on one image become predictions of different models.
+"""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from ingest import labels
+from ingest.dbt_runner import run_dbt
+from ingest.predictions_import import write_predictions
+from ingest.schemas import OOV_VERDICTS
+from ingest.parquet_io import write_parquet_atomically
+
+import pyarrow as pa
+
+# Reference category names -> ours.
+REFERENCE_CATEGORIES = {
+    "overlapping_classes": "overlapping_classes",
+    "multi_label": "multi_label",
+    "fg": "fine_grained",
+    "fg-OOV": "fine_grained_oov",
+    "spurious_correlation": "spurious_correlation",
+    "non-proto": "non_prototypical",
+    "model_failure": "model_failure",
+}
+REQUIRED_COLUMNS = ("category", "image", "target", "multi_labels", "pred")
+# Categories the acceptance criteria hold to a per-category threshold.
+GATED_CATEGORIES = ("fg", "spurious_correlation", "model_failure", "multi_label", "overlapping_classes")
+
+
+class SamplesError(ValueError):
+    """The samples file is not in the reference's format."""
+
+
+@dataclass(frozen=True)
+class Sample:
+    image: str
+    target: int
+    multi_labels: tuple[int, ...]
+    pred: int
+    category: str
+
+
+@dataclass
+class Comparison:
+    samples: list[Sample]
+    ours: list[str]
+
+    @property
+    def agreeing(self) -> int:
+        return sum(REFERENCE_CATEGORIES[s.category] == o for s, o in zip(self.samples, self.ours))
+
+    def category_agreement(self, category: str) -> tuple[int, int]:
+        pairs = [(s, o) for s, o in zip(self.samples, self.ours) if s.category == category]
+        return sum(REFERENCE_CATEGORIES[s.category] == o for s, o in pairs), len(pairs)
+
+    def confusion(self) -> Counter[tuple[str, str]]:
+        return Counter((s.category, o) for s, o in zip(self.samples, self.ours))
+
+
+def read_samples(path: Path) -> list[Sample]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in REQUIRED_COLUMNS if c not in (reader.fieldnames or [])]
+        if missing:
+            raise SamplesError(f"{path}: missing columns {missing}")
+        samples = []
+        for line, row in enumerate(reader, start=2):
+            where = f"{path}:{line}"
+            if row["category"] not in REFERENCE_CATEGORIES:
+                raise SamplesError(f"{where}: unknown category {row['category']!r}")
+            try:
+                multi = tuple(int(c) for c in row["multi_labels"].split())
+                sample = Sample(row["image"], int(row["target"]), multi, int(row["pred"]), row["category"])
+            except ValueError as error:
+                raise SamplesError(f"{where}: {error}") from error
+            if not multi:
+                raise SamplesError(f"{where}: no multi-labels")
+            samples.append(sample)
+    if not samples:
+        raise SamplesError(f"{path}: no rows")
+    return samples
+
+
+def _write_inputs(samples: list[Sample], root: Path) -> None:
+    original = labels.original_validation_labels()
+    annotations: dict[str, dict[str, list[int]]] = {}
+    for sample in samples:
+        original[sample.image] = sample.target
+        correct = annotations.setdefault(sample.image, {"correct": []})["correct"]
+        correct.extend(c for c in sample.multi_labels if c not in correct)
+    labels.write_image_labels(original, root)
+    labels.write_multi_labels(annotations, "reference_samples", root=root)
+    labels.write_cooccurrence_labels(labels.real_labels(), root)
+
+    # One image, several wrong predictions: spread them over as many models.
+    per_model: dict[int, tuple[list[str], list[list[int]]]] = {}
+    seen: dict[str, set[int]] = {}
+    for sample in samples:
+        predicted = seen.setdefault(sample.image, set())
+        if sample.pred in predicted:
+            continue
+        predicted.add(sample.pred)
+        images, classes = per_model.setdefault(len(predicted), ([], []))
+        images.append(sample.image)
+        classes.append([sample.pred])
+    for index, (images, classes) in per_model.items():
+        write_predictions(f"reference_sample_{index}", images, classes, root=root)
+
+    oov = sorted({(s.image, s.pred) for s in samples if s.category == "fg-OOV"})
+    table = pa.table(
+        {
+            "image_id": [image for image, _ in oov],
+            "predicted_class_id": [pred for _, pred in oov],
+            "is_fine_grained_oov": [True] * len(oov),
+        },
+        schema=OOV_VERDICTS,
+    )
+    write_parquet_atomically(table, root / "oov" / "reference_samples.parquet")
+
+
+def classify_samples(samples: list[Sample], work_dir: Path | None = None) -> Comparison:
+    with tempfile.TemporaryDirectory(prefix="compare-reference-") as scratch:
+        base = work_dir or Path(scratch)
+        root, database = base / "data", base / "compare.duckdb"
+        _write_inputs(samples, root)
+        run_dbt(
+            ["build", "--select", "+int_error_categories", "--resource-type", "seed", "--resource-type", "model"],
+            root=root,
+            database=database,
+            quiet=True,
+            work_dir=base,
+        )
+        # dbt-duckdb keeps its own connection to the file open in this process,
+        # and DuckDB only shares a file between connections of the same configuration.
+        with duckdb.connect(str(database)) as connection:
+            decided = dict(
+                ((image, pred), category)
+                for image, pred, category in connection.execute(
+                    "select image_id, predicted_class_id, error_category from int_error_categories"
+                ).fetchall()
+            )
+    ours = [decided.get((s.image, s.pred), "not_an_error") for s in samples]
+    return Comparison(samples, ours)
+
+
+def report(comparison: Comparison) -> str:
+    reference_counts = Counter(s.category for s in comparison.samples)
+    lines = [f"{'category':<22}{'reference':>10}{'ours':>8}{'agree':>8}{'share':>9}"]
+    ours_counts = Counter(comparison.ours)
+    for reference, ours in REFERENCE_CATEGORIES.items():
+        agree, total = comparison.category_agreement(reference)
+        share = f"{100 * agree / total:.1f}%" if total else "-"
+        lines.append(
+            f"{reference:<22}{reference_counts[reference]:>10}{ours_counts[ours]:>8}{agree:>8}{share:>9}"
+        )
+    disagreements = [(k, v) for k, v in comparison.confusion().items() if REFERENCE_CATEGORIES[k[0]] != k[1]]
+    if disagreements:
+        lines.append("disagreements (reference -> ours):")
+        for (reference, ours), count in sorted(disagreements, key=lambda item: -item[1]):
+            lines.append(f"  {reference} -> {ours}: {count}")
+    total = len(comparison.samples)
+    lines.append(f"agreement: {100 * comparison.agreeing / total:.2f}% ({comparison.agreeing}/{total})")
+    return "\n".join(lines)
+
+
+def failed_thresholds(comparison: Comparison, overall: float, per_category: float) -> list[str]:
+    failures = []
+    total = len(comparison.samples)
+    if 100 * comparison.agreeing / total < overall:
+        failures.append(f"overall agreement below {overall}%")
+    for category in GATED_CATEGORIES:
+        agree, count = comparison.category_agreement(category)
+        if count and 100 * agree / count < per_category:
+            failures.append(f"{category} agreement {100 * agree / count:.1f}% below {per_category}%")
+    return failures

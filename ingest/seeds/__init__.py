@@ -1,0 +1,1 @@
+"""Builders of the committed dbt seeds (`imagenet-errors seeds` rebuilds them)."""

@@ -1,0 +1,268 @@
+"""Rebuild the derived seeds and `seeds/_seeds.yml` with their provenance.
+
+Authored seeds (superclass definitions, overlapping class pairs) are edited by
+hand; this only checks that every lemma and class they name exists.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ingest.imagenet_metadata import class_wnids, timm_info_file
+from ingest.paths import SEEDS_DIR
+from ingest.seeds import classes, expert_annotations
+from ingest.seeds.provenance import package_version, sha256_of
+from ingest.wordnet import WordNet
+
+SUPERCLASS_DEFINITIONS = "superclass_definitions"
+OVERLAPPING_CLASS_PAIRS = "overlapping_class_pairs"
+
+
+INTEGER_COLUMNS = {"class_id", "wordnet_offset", "distance", "lemma_rank", "predicate_id",
+                   "label_class_id", "predicted_class_id"}
+
+
+@dataclass
+class Seed:
+    name: str
+    description: str
+    columns: dict[str, str]
+    unique_key: list[str]
+    provenance: dict[str, object] = field(default_factory=dict)
+    rows: list[dict[str, object]] | None = None  # None: authored by hand
+
+
+def write_csv(path: Path, columns: list[str], rows: list[dict[str, object]]) -> None:
+    temporary = path.with_suffix(".csv.tmp")
+    with temporary.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    temporary.replace(path)
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def validate_authored(wordnet: WordNet, seeds_dir: Path) -> None:
+    known_lemmas = {lemma for synset in wordnet.synsets.values() for lemma in synset.lemmas}
+    definitions = seeds_dir / f"{SUPERCLASS_DEFINITIONS}.csv"
+    for line, row in enumerate(read_csv(definitions), start=2):
+        if row["lemma"] not in known_lemmas:
+            raise ValueError(f"{definitions}:{line}: lemma {row['lemma']!r} is not in WordNet")
+    pairs = seeds_dir / f"{OVERLAPPING_CLASS_PAIRS}.csv"
+    for line, row in enumerate(read_csv(pairs), start=2):
+        for column in ("label_class_id", "predicted_class_id"):
+            if not 0 <= int(row[column]) < len(class_wnids()):
+                raise ValueError(f"{pairs}:{line}: {column} {row[column]} is not a class index")
+
+
+def derived_seeds(wordnet: WordNet, mistakes: list[Path], samples: list[Path]) -> list[Seed]:
+    wordnet_source = {
+        "source": "WordNet 3.0 noun database (Debian package wordnet-base)",
+        "file": str(wordnet.data_file),
+        "sha256": sha256_of(wordnet.data_file),
+    }
+    timm_source = {
+        "source": "timm ImageNet-1k class list (timm/data/_info/imagenet_synsets.txt)",
+        "version": f"timm {package_version('timm')}",
+        "sha256": sha256_of(timm_info_file("imagenet_synsets.txt")),
+    }
+    mistakes_source = {
+        "source": "google-research/imagenet-mistakes metadata/ (Vasudevan et al. 2022)",
+        "files": {path.name: sha256_of(path) for path in mistakes},
+    }
+    ancestors = classes.ancestor_rows(wordnet)
+    reviewed = {image: "imagenet_mistakes" for image in expert_annotations.reviewed_image_names(mistakes)}
+    for path in samples:
+        for row in read_csv(path):
+            reviewed.setdefault(row["image"], "automated_error_analysis_samples")
+    return [
+        Seed(
+            "imagenet_classes",
+            "The 1,000 ImageNet-1k classes in class-index order, with WordNet offset, names and "
+            "group (organism if the lemma `organism` is on a hypernym path, else artifact if "
+            "`artifact` is, else other).",
+            {
+                "class_id": "Class index 0-999 (the model's output index).",
+                "wnid": "WordNet id, `n` + 8-digit offset.",
+                "wordnet_offset": "Offset of the synset in WordNet 3.0 data.noun.",
+                "class_name": "First name of the class as timm lists it.",
+                "class_names": "All names of the class, comma separated.",
+                "wordnet_lemma": "First lemma of the synset in WordNet.",
+                "class_group": "organism, artifact or other.",
+            },
+            ["class_id"],
+            {"derived_from": [timm_source, wordnet_source]},
+            classes.class_rows(wordnet),
+        ),
+        Seed(
+            "wordnet_class_ancestors",
+            "Hypernym closure of every class: the class itself (distance 0) and every ancestor "
+            "on every WordNet path, with the shortest distance to it.",
+            {
+                "class_id": "Class index.",
+                "ancestor_wnid": "WordNet id of the ancestor (or the class itself).",
+                "distance": "Fewest hypernym steps from the class to the ancestor.",
+            },
+            ["class_id", "ancestor_wnid"],
+            {"derived_from": [timm_source, wordnet_source]},
+            ancestors,
+        ),
+        Seed(
+            "wordnet_synset_lemmas",
+            "Lemma names of every synset in the class closure, in WordNet's order.",
+            {
+                "wnid": "WordNet id.",
+                "lemma_rank": "Position of the lemma in the synset (1 = its usual name).",
+                "lemma": "Lemma as WordNet writes it (underscores for spaces).",
+            },
+            ["wnid", "lemma_rank"],
+            {"derived_from": [wordnet_source]},
+            classes.synset_lemma_rows(wordnet, {row["ancestor_wnid"] for row in ancestors}),
+        ),
+        Seed(
+            "wordnet_hypernym_edges",
+            "Direct hypernym links (`@` and instance `@i` pointers) among the synsets of the "
+            "class closure: the WordNet graph above the 1,000 classes.",
+            {
+                "wnid": "WordNet id of the more specific synset.",
+                "hypernym_wnid": "WordNet id of one of its direct hypernyms.",
+            },
+            ["wnid", "hypernym_wnid"],
+            {"derived_from": [wordnet_source]},
+            classes.hypernym_edge_rows(wordnet, {row["ancestor_wnid"] for row in ancestors}),
+        ),
+        Seed(
+            "non_prototypical_images",
+            "Validation images that the experts labelled `Non-prototypical` in either model's "
+            "mistakes file.",
+            {
+                "image_id": "Validation image file name.",
+                "annotated_in": "Which mistakes files say so (| separated).",
+            },
+            ["image_id"],
+            {"derived_from": [mistakes_source]},
+            expert_annotations.non_prototypical_rows(mistakes),
+        ),
+        Seed(
+            "multilabel_set_images",
+            "Validation images known to be in the 20,000-image multi-label set of Shankar et "
+            "al. (reviewed by Vasudevan et al.'s experts, or classified by the reference "
+            "study). The co-occurrence rule excludes them like the evaluated images.",
+            {
+                "image_id": "Validation image file name.",
+                "evidence": "The public file that shows the image is in the set.",
+            },
+            ["image_id"],
+            {
+                "derived_from": [
+                    mistakes_source,
+                    {
+                        "source": "eth-sri/automated-error-analysis common_error_samples/",
+                        "files": {path.name: sha256_of(path) for path in samples},
+                    },
+                ]
+            },
+            [{"image_id": image, "evidence": reviewed[image]} for image in sorted(reviewed)],
+        ),
+    ]
+
+
+AUTHORED_SEEDS = [
+    Seed(
+        SUPERCLASS_DEFINITIONS,
+        "Superclasses authored by this project (the reference's file is not public): a class "
+        "is in a superclass when, for any of its predicates, every lemma of that predicate is "
+        "among the lemmas of the class's closure. Tuned with tools/tune_superclasses.py "
+        "against the reference's classified errors; edit by hand freely.",
+        {
+            "superclass": "Superclass name.",
+            "predicate_id": "Predicate number within the superclass (lemmas of one predicate "
+            "must all match).",
+            "lemma": "WordNet lemma the class's closure must contain.",
+        },
+        ["superclass", "predicate_id", "lemma"],
+        {"authored": "by hand and tools/tune_superclasses.py"},
+    ),
+    Seed(
+        OVERLAPPING_CLASS_PAIRS,
+        "The reference study's collapsed mappings: ImageNet classes that name the same thing. "
+        "Predicting `predicted_class_id` for an image labelled `label_class_id` is an "
+        "overlapping-classes error.",
+        {
+            "label_class_id": "Class index of the image's original label.",
+            "predicted_class_id": "Class index the prediction may take instead.",
+            "note": "Class names, for the reader.",
+        },
+        ["label_class_id", "predicted_class_id"],
+        {"authored": "from Peychev et al. 2023, Section 3 (collapsed mappings)"},
+    ),
+]
+
+
+class _NoAliasDumper(yaml.SafeDumper):
+    """Repeat shared provenance in full: anchors would make the yml hard to read."""
+
+    def ignore_aliases(self, data: object) -> bool:
+        return True
+
+
+def seed_yaml(seeds: list[Seed]) -> dict[str, object]:
+    entries = []
+    for seed in seeds:
+        columns = [
+            {"name": name, "description": text, "data_tests": ["not_null"]}
+            for name, text in seed.columns.items()
+        ]
+        if len(seed.unique_key) == 1:
+            columns[list(seed.columns).index(seed.unique_key[0])]["data_tests"].append("unique")
+        entry: dict[str, object] = {
+            "name": seed.name,
+            "description": seed.description,
+            "config": {
+                # Typed explicitly: inference would read a lemma like `1000` as a number.
+                "column_types": {
+                    name: "integer" if name in INTEGER_COLUMNS else "varchar"
+                    for name in seed.columns
+                },
+                "meta": {"provenance": seed.provenance},
+            },
+            "columns": columns,
+        }
+        if len(seed.unique_key) > 1:
+            entry["data_tests"] = [
+                {"unique_combination_of_columns": {"arguments": {"columns": seed.unique_key}}}
+            ]
+        entries.append(entry)
+    return {"version": 2, "seeds": entries}
+
+
+def build_seeds(
+    wordnet_dir: Path | None,
+    mistakes_dir: Path | None,
+    samples: list[Path],
+    seeds_dir: Path = SEEDS_DIR,
+    download_dir: Path | None = None,
+) -> list[str]:
+    wordnet = WordNet(wordnet_dir)
+    mistakes = expert_annotations.locate_mistakes_files(
+        mistakes_dir, download_dir or seeds_dir.parent / "data" / "downloads"
+    )
+    seeds = derived_seeds(wordnet, mistakes, samples)
+    for seed in seeds:
+        assert seed.rows is not None
+        write_csv(seeds_dir / f"{seed.name}.csv", list(seed.columns), seed.rows)
+    validate_authored(wordnet, seeds_dir)
+    header = "# Generated by `imagenet-errors seeds`; edit ingest/seeds/build.py instead.\n"
+    body = yaml.dump(
+        seed_yaml(seeds + AUTHORED_SEEDS), Dumper=_NoAliasDumper, sort_keys=False, width=100
+    )
+    (seeds_dir / "_seeds.yml").write_text(header + body)
+    return [seed.name for seed in seeds]

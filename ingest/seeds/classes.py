@@ -1,0 +1,73 @@
+"""The 1,000 ImageNet classes, their WordNet ancestry and their group."""
+
+from __future__ import annotations
+
+from ingest.imagenet_metadata import class_names, class_wnids
+from ingest.wordnet import WordNet, offset_of
+
+# The reference study splits results by whether a class is a living thing,
+# a made thing, or anything else (food, geological formations, ...).
+GROUP_LEMMAS = (("organism", "organism"), ("artifact", "artifact"))
+OTHER_GROUP = "other"
+
+
+def class_group(wordnet: WordNet, offset: int) -> str:
+    ancestor_lemmas = {lemma for node in wordnet.ancestors(offset) for lemma in wordnet[node].lemmas}
+    for group, lemma in GROUP_LEMMAS:
+        if lemma in ancestor_lemmas:
+            return group
+    return OTHER_GROUP
+
+
+def class_rows(wordnet: WordNet) -> list[dict[str, object]]:
+    names = class_names()
+    rows = []
+    for class_id, wnid in enumerate(class_wnids()):
+        offset = offset_of(wnid)
+        synset = wordnet[offset]
+        rows.append(
+            {
+                "class_id": class_id,
+                "wnid": wnid,
+                "wordnet_offset": offset,
+                "class_name": names.get(wnid, synset.name).split(",")[0].strip(),
+                "class_names": names.get(wnid, ", ".join(synset.lemmas)),
+                "wordnet_lemma": synset.name,
+                "class_group": class_group(wordnet, offset),
+            }
+        )
+    return rows
+
+
+def ancestor_rows(wordnet: WordNet) -> list[dict[str, object]]:
+    """Each class with itself (distance 0) and every ancestor on every hypernym path."""
+    rows = []
+    for class_id, wnid in enumerate(class_wnids()):
+        offset = offset_of(wnid)
+        closure = {offset: 0, **wordnet.ancestors(offset)}
+        for ancestor, distance in sorted(closure.items(), key=lambda item: (item[1], item[0])):
+            rows.append(
+                {
+                    "class_id": class_id,
+                    "ancestor_wnid": wordnet[ancestor].wnid,
+                    "distance": distance,
+                }
+            )
+    return rows
+
+
+def synset_lemma_rows(wordnet: WordNet, wnids: set[str]) -> list[dict[str, object]]:
+    rows = []
+    for wnid in sorted(wnids):
+        for rank, lemma in enumerate(wordnet[offset_of(wnid)].lemmas, start=1):
+            rows.append({"wnid": wnid, "lemma_rank": rank, "lemma": lemma})
+    return rows
+
+
+def hypernym_edge_rows(wordnet: WordNet, wnids: set[str]) -> list[dict[str, object]]:
+    """Direct hypernym links among the synsets of the class closure."""
+    rows = []
+    for wnid in sorted(wnids):
+        for parent in wordnet[offset_of(wnid)].hypernyms:
+            rows.append({"wnid": wnid, "hypernym_wnid": wordnet[parent].wnid})
+    return rows

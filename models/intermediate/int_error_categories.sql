@@ -1,0 +1,132 @@
+-- One category per wrong (image, predicted class), in the reference study's
+-- precedence: the first rule that holds wins.
+with
+
+error_cases as (
+
+    select * from {{ ref('int_error_cases') }}
+
+),
+
+overlapping_classes as (
+
+    select * from {{ ref('int_rule_overlapping_classes') }}
+
+),
+
+multi_label_correct as (
+
+    select * from {{ ref('int_rule_multi_label_correct') }}
+
+),
+
+fine_grained as (
+
+    select * from {{ ref('int_rule_fine_grained') }}
+
+),
+
+fine_grained_oov as (
+
+    select * from {{ ref('int_rule_fine_grained_oov') }}
+
+),
+
+spurious_correlation as (
+
+    select * from {{ ref('int_rule_spurious_correlation') }}
+
+),
+
+non_prototypical as (
+
+    select * from {{ ref('int_rule_non_prototypical') }}
+
+),
+
+problematic_images as (
+
+    select * from {{ ref('int_rule_problematic_images') }}
+
+),
+
+categorised as (
+
+    select
+        error_cases.image_id,
+        error_cases.predicted_class_id,
+        error_cases.label_class_id,
+        error_cases.is_problematic,
+        case
+            when error_cases.is_problematic then problematic_images.problematic_category
+            when overlapping_classes.image_id is not null then 'overlapping_classes'
+            when multi_label_correct.image_id is not null then 'multi_label'
+            when fine_grained.image_id is not null then 'fine_grained'
+            when fine_grained_oov.image_id is not null then 'fine_grained_oov'
+            when spurious_correlation.image_id is not null then 'spurious_correlation'
+            when non_prototypical.image_id is not null then 'non_prototypical'
+            else 'model_failure'
+        end as error_category,
+        fine_grained.shared_superclass,
+        fine_grained.similar_label_class_id,
+        spurious_correlation.cooccurring_label_class_id,
+        spurious_correlation.cooccurrence_image_count
+
+    from error_cases
+    left join overlapping_classes
+        on
+            error_cases.image_id = overlapping_classes.image_id
+            and error_cases.predicted_class_id = overlapping_classes.predicted_class_id
+    left join multi_label_correct
+        on
+            error_cases.image_id = multi_label_correct.image_id
+            and error_cases.predicted_class_id = multi_label_correct.predicted_class_id
+    left join fine_grained
+        on
+            error_cases.image_id = fine_grained.image_id
+            and error_cases.predicted_class_id = fine_grained.predicted_class_id
+    left join fine_grained_oov
+        on
+            error_cases.image_id = fine_grained_oov.image_id
+            and error_cases.predicted_class_id = fine_grained_oov.predicted_class_id
+    left join spurious_correlation
+        on
+            error_cases.image_id = spurious_correlation.image_id
+            and error_cases.predicted_class_id = spurious_correlation.predicted_class_id
+    left join non_prototypical
+        on
+            error_cases.image_id = non_prototypical.image_id
+            and error_cases.predicted_class_id = non_prototypical.predicted_class_id
+    left join problematic_images
+        on
+            error_cases.image_id = problematic_images.image_id
+            and error_cases.predicted_class_id = problematic_images.predicted_class_id
+
+),
+
+final as (
+
+    select
+        image_id,
+        predicted_class_id,
+        label_class_id,
+        is_problematic,
+        error_category,
+        {{ error_severity('error_category') }} as error_severity,
+        -- Evidence is kept only for the rule that decided.
+        case when error_category = 'fine_grained' then shared_superclass end as shared_superclass,
+        case
+            when error_category = 'fine_grained' then similar_label_class_id
+        end as similar_label_class_id,
+        case
+            when error_category = 'spurious_correlation' then cooccurring_label_class_id
+        end as cooccurring_label_class_id,
+        case
+            when error_category = 'spurious_correlation' then cooccurrence_image_count
+        end as cooccurrence_image_count
+
+    from categorised
+
+)
+
+select * from final
