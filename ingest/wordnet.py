@@ -132,5 +132,5 @@ class WordNet:
         if not synset.hypernyms:
             return [[offset]]
         return [
-            path + [offset] for parent in synset.hypernyms for path in self.hypernym_paths(parent)
+            [*path, offset] for parent in synset.hypernyms for path in self.hypernym_paths(parent)
         ]

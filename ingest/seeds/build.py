@@ -22,8 +22,15 @@ SUPERCLASS_DEFINITIONS = "superclass_definitions"
 OVERLAPPING_CLASS_PAIRS = "overlapping_class_pairs"
 
 
-INTEGER_COLUMNS = {"class_id", "wordnet_offset", "distance", "lemma_rank", "predicate_id",
-                   "label_class_id", "predicted_class_id"}
+INTEGER_COLUMNS = {
+    "class_id",
+    "wordnet_offset",
+    "distance",
+    "lemma_rank",
+    "predicate_id",
+    "label_class_id",
+    "predicted_class_id",
+}
 
 
 @dataclass
@@ -79,7 +86,9 @@ def derived_seeds(wordnet: WordNet, mistakes: list[Path], samples: list[Path]) -
         "files": {path.name: sha256_of(path) for path in mistakes},
     }
     ancestors = classes.ancestor_rows(wordnet)
-    reviewed = {image: "imagenet_mistakes" for image in expert_annotations.reviewed_image_names(mistakes)}
+    reviewed = {
+        image: "imagenet_mistakes" for image in expert_annotations.reviewed_image_names(mistakes)
+    }
     for path in samples:
         for row in read_csv(path):
             reviewed.setdefault(row["image"], "automated_error_analysis_samples")

@@ -12,7 +12,9 @@ OTHER_GROUP = "other"
 
 
 def class_group(wordnet: WordNet, offset: int) -> str:
-    ancestor_lemmas = {lemma for node in wordnet.ancestors(offset) for lemma in wordnet[node].lemmas}
+    ancestor_lemmas = {
+        lemma for node in wordnet.ancestors(offset) for lemma in wordnet[node].lemmas
+    }
     for group, lemma in GROUP_LEMMAS:
         if lemma in ancestor_lemmas:
             return group

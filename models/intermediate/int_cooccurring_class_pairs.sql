@@ -30,9 +30,17 @@ same_superclass_pairs as (
 
 image_classes as (
 
-    select image_id, class_id from cooccurrence_labels
+    select
+        image_id,
+        class_id
+    from cooccurrence_labels
+
     union
-    select image_id, label_class_id as class_id from image_labels
+
+    select
+        image_id,
+        label_class_id as class_id
+    from image_labels
 
 ),
 

@@ -30,7 +30,7 @@ matches as (
         cooccurring_class_pairs.cooccurrence_image_count,
         row_number() over (
             partition by error_cases.image_id, error_cases.predicted_class_id
-            order by cooccurring_class_pairs.cooccurrence_image_count desc, multi_labels.class_id
+            order by cooccurring_class_pairs.cooccurrence_image_count desc, multi_labels.class_id asc
         ) as match_rank
 
     from error_cases

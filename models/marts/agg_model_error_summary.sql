@@ -106,21 +106,21 @@ counts as (
         model_id,
         class_group,
         count(*) as num_samples,
-        sum(case when is_top1_correct then 1 else 0 end) as num_top1_correct,
-        sum(case when not is_top1_correct then 1 else 0 end) as num_top1_errors,
-        sum(case when error_category = 'overlapping_classes' then 1 else 0 end)
+        count(case when is_top1_correct then 1 end) as num_top1_correct,
+        count(case when not is_top1_correct then 1 end) as num_top1_errors,
+        count(case when error_category = 'overlapping_classes' then 1 end)
             as num_overlapping_classes,
-        sum(case when error_category = 'multi_label' then 1 else 0 end) as num_multi_label,
-        sum(case when error_category = 'fine_grained' then 1 else 0 end) as num_fine_grained,
-        sum(case when error_category = 'fine_grained_oov' then 1 else 0 end)
+        count(case when error_category = 'multi_label' then 1 end) as num_multi_label,
+        count(case when error_category = 'fine_grained' then 1 end) as num_fine_grained,
+        count(case when error_category = 'fine_grained_oov' then 1 end)
             as num_fine_grained_oov,
-        sum(case when error_category = 'spurious_correlation' then 1 else 0 end)
+        count(case when error_category = 'spurious_correlation' then 1 end)
             as num_spurious_correlation,
-        sum(case when error_category = 'non_prototypical' then 1 else 0 end)
+        count(case when error_category = 'non_prototypical' then 1 end)
             as num_non_prototypical,
-        sum(case when error_category = 'model_failure' then 1 else 0 end) as num_model_failure,
-        sum(case when is_imagenet_m then 1 else 0 end) as num_imagenet_m_samples,
-        sum(case when is_imagenet_m and not is_multi_label_correct then 1 else 0 end)
+        count(case when error_category = 'model_failure' then 1 end) as num_model_failure,
+        count(case when is_imagenet_m then 1 end) as num_imagenet_m_samples,
+        count(case when is_imagenet_m and not is_multi_label_correct then 1 end)
             as num_imagenet_m_errors
 
     from grouped_samples

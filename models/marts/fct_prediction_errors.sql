@@ -53,39 +53,43 @@ models_to_classify as (
 
 ),
 
-{% if is_incremental() %}
-
 classified_models as (
 
-    select
-        model_id,
-        max(predictions_written_at) as predictions_written_at
-
-    from {{ this }}
-    group by model_id
+    {% if is_incremental() %}
+        select
+            model_id,
+            max(predictions_written_at) as predictions_written_at
+        from {{ this }}
+        group by model_id
+    {% else %}
+        select
+            cast(null as varchar) as model_id,
+            cast(null as timestamp with time zone) as predictions_written_at
+        where false
+    {% endif %}
 
 ),
 
-{% endif %}
-
+-- Models with no rows yet, or whose predictions were rewritten since.
 new_models as (
 
     select models_to_classify.model_id
 
     from models_to_classify
-    {% if is_incremental() %}
-        left join classified_models
-            on models_to_classify.model_id = classified_models.model_id
-        where
-            classified_models.model_id is null
-            or models_to_classify.predictions_written_at > classified_models.predictions_written_at
-    {% endif %}
+    left join classified_models
+        on models_to_classify.model_id = classified_models.model_id
+    where
+        classified_models.model_id is null
+        or models_to_classify.predictions_written_at > classified_models.predictions_written_at
 
 ),
 
 accepted_labels as (
 
-    select image_id, class_id from multi_labels
+    select
+        image_id,
+        class_id
+    from multi_labels
     where is_accepted
 
 ),

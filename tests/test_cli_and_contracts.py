@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import yaml
+
+from ingest import schemas
+from ingest.paths import PROJECT_DIR
+
+SOURCES = PROJECT_DIR / "models" / "staging" / "_staging__sources.yml"
+
+
+def test_parquet_schemas_match_the_declared_sources() -> None:
+    declared = {
+        table["name"]: [column["name"] for column in table["columns"]]
+        for table in yaml.safe_load(SOURCES.read_text())["sources"][0]["tables"]
+    }
+    assert declared == {
+        "predictions": schemas.PREDICTIONS.names,
+        "image_labels": schemas.IMAGE_LABELS.names,
+        "multi_label_images": schemas.MULTI_LABEL_IMAGES.names,
+        "multi_labels": schemas.MULTI_LABELS.names,
+        "cooccurrence_labels": schemas.COOCCURRENCE_LABELS.names,
+        "oov_verdicts": schemas.OOV_VERDICTS.names,
+    }
+
+
+def test_help_reads_like_the_readme() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "ingest.cli", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=PROJECT_DIR,
+    )
+    for command in ("seeds", "labels", "predictions", "build", "summary", "compare-reference"):
+        assert command in result.stdout
+
+
+def test_unreadable_input_is_a_clear_error(tmp_path, capsys) -> None:
+    from ingest.cli import main
+
+    missing = tmp_path / "nope.json"
+    assert main(["--data-root", str(tmp_path), "labels", "shankar", str(missing)]) == 2
+    assert "nope.json" in capsys.readouterr().err

@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import csv
+import filecmp
+from pathlib import Path
+
+import pytest
+
+from ingest.paths import SEEDS_DIR
+from ingest.seeds import classes
+from ingest.seeds.build import build_seeds
+from ingest.seeds.expert_annotations import AnnotationError, non_prototypical_rows
+from ingest.wordnet import WordNet
+
+
+def read(name: str, folder: Path = SEEDS_DIR) -> list[dict[str, str]]:
+    with (folder / f"{name}.csv").open(newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.mark.parametrize(
+    ("class_id", "group"),
+    [
+        (0, "organism"),
+        (101, "organism"),
+        (620, "artifact"),
+        (980, "other"),
+        (970, "other"),
+        (947, "other"),
+        (992, "organism"),
+        (963, "other"),
+    ],
+)
+def test_class_groups(wordnet: WordNet, class_id: int, group: str) -> None:
+    # tench, tusker: animals; laptop: artifact; volcano, alp: geological
+    # formations; mushroom (n07734744) is the vegetable, agaric the fungus;
+    # pizza: food.
+    rows = classes.class_rows(wordnet)
+    assert rows[class_id]["class_group"] == group
+
+
+def test_tench_closure_in_the_committed_seed() -> None:
+    wnids = {
+        row["ancestor_wnid"]: int(row["distance"])
+        for row in read("wordnet_class_ancestors")
+        if row["class_id"] == "0"
+    }
+    lemmas = {
+        row["wnid"]: row["lemma"]
+        for row in read("wordnet_synset_lemmas")
+        if row["lemma_rank"] == "1"
+    }
+    names = {lemmas[wnid]: distance for wnid, distance in wnids.items()}
+    assert names["tench"] == 0
+    assert names["cyprinid"] == 1
+    assert {"fish", "vertebrate", "organism", "entity"} <= names.keys()
+
+
+def test_committed_seeds_are_what_the_builder_derives(tmp_path: Path, reference_dir: Path) -> None:
+    for authored in ("superclass_definitions", "overlapping_class_pairs"):
+        (tmp_path / f"{authored}.csv").write_bytes((SEEDS_DIR / f"{authored}.csv").read_bytes())
+    names = build_seeds(
+        None,
+        reference_dir / "imagenet_mistakes",
+        [reference_dir / "automated_error_analysis" / "error_samples_dev.csv"],
+        seeds_dir=tmp_path,
+    )
+    for name in names:
+        assert filecmp.cmp(tmp_path / f"{name}.csv", SEEDS_DIR / f"{name}.csv", shallow=False), name
+    assert (tmp_path / "_seeds.yml").read_text() == (SEEDS_DIR / "_seeds.yml").read_text()
+
+
+def test_non_prototypical_images_come_from_either_mistakes_file(tmp_path: Path) -> None:
+    first, second = tmp_path / "vit3b_mistakes.json", tmp_path / "greedy_soups_mistakes.json"
+    first.write_text(
+        '{"a.JPEG": {"failure category": "Non-prototypical"},'
+        ' "b.JPEG": {"failure category": "Fine-grained error"}}'
+    )
+    second.write_text(
+        '{"a.JPEG": {"failure category": "Non-prototypical"},'
+        ' "c.JPEG": {"failure category": "Non-prototypical"}}'
+    )
+    rows = non_prototypical_rows([first, second])
+    assert rows == [
+        {"image_id": "a.JPEG", "annotated_in": "greedy_soups_mistakes|vit3b_mistakes"},
+        {"image_id": "c.JPEG", "annotated_in": "greedy_soups_mistakes"},
+    ]
+
+
+def test_bad_mistakes_file_names_the_entry(tmp_path: Path) -> None:
+    path = tmp_path / "vit3b_mistakes.json"
+    path.write_text('{"a.JPEG": {"top_prediction": 1}}')
+    with pytest.raises(AnnotationError, match=r"vit3b_mistakes.json: entry 'a.JPEG'"):
+        non_prototypical_rows([path])
+
+
+def test_superclass_lemmas_exist_in_wordnet(wordnet: WordNet) -> None:
+    known = {lemma for synset in wordnet.synsets.values() for lemma in synset.lemmas}
+    unknown = {row["lemma"] for row in read("superclass_definitions")} - known
+    assert not unknown
