@@ -217,7 +217,7 @@ def _run_demo(args: argparse.Namespace) -> None:
             progress=not args.no_progress,
         )
     )
-    print(f'\nQuery it: duckdb {database} "select * from fct_prediction_errors"')
+    print(f"\nQuery it from Python: duckdb.connect({str(database)!r}, read_only=True)")
 
 
 def _add_oov(commands: argparse._SubParsersAction) -> None:
