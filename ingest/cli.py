@@ -220,6 +220,24 @@ def _run_demo(args: argparse.Namespace) -> None:
     print(f"\nQuery it from Python: duckdb.connect({str(database)!r}, read_only=True)")
 
 
+def _add_synth(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "synth",
+        help="write a synthetic workload: N fake models' predictions on real labels",
+        description="Write predictions of N synthetic models on the first --images validation "
+        "images (real labels, ReaL multi-labels), in the layout of real ingest, for benchmarks.",
+    )
+    parser.add_argument("--models", type=int, required=True)
+    parser.add_argument("--images", type=int, default=50_000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--first-model",
+        type=int,
+        default=0,
+        help="number of the first model (to add models to a workload)",
+    )
+
+
 def _add_oov(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser("oov", help="supply fine-grained OOV verdicts")
     kinds = parser.add_subparsers(dest="kind", required=True)
@@ -283,6 +301,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_labels(commands)
     _add_predictions(commands)
     _add_predict(commands)
+    _add_synth(commands)
     _add_oov(commands)
     _add_build(commands)
     _add_compare(commands)
@@ -380,12 +399,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             _run_predict(args)
         elif args.command == "demo":
             _run_demo(args)
+        elif args.command == "synth":
+            from ingest.paths import data_root
+            from ingest.synth import synthesise
+
+            paths = synthesise(args.models, args.images, data_root(), args.seed, args.first_model)
+            print(f"wrote {len(paths)} models' predictions under {data_root() / 'predictions'}")
         elif args.command == "oov":
             _run_oov_import(args.file)
         elif args.command == "build":
             from ingest.dbt_runner import run_dbt
 
-            command = ["build"]
+            # dbt's advice: unit tests belong to development and CI (bin/test runs them).
+            command = ["build", "--exclude-resource-type", "unit_test"]
             if args.full_refresh:
                 command.append("--full-refresh")
             if args.select:

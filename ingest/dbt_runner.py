@@ -9,7 +9,9 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from ingest.paths import DATA_ROOT_ENV, DATABASE_ENV, PROJECT_DIR, data_root, database_path
@@ -21,13 +23,19 @@ class DbtError(RuntimeError):
     """dbt reported a failure."""
 
 
+@dataclass(frozen=True)
+class DbtRun:
+    wall_seconds: float
+    peak_memory_bytes: int
+
+
 def run_dbt(
     arguments: Sequence[str],
     root: Path | None = None,
     database: Path | None = None,
     quiet: bool = False,
     work_dir: Path | None = None,
-) -> None:
+) -> DbtRun:
     """Invoke dbt (`build`, `run --select ...`) on `root` and `database`.
 
     Both default to the configured data root and warehouse. `work_dir` gives
@@ -50,8 +58,13 @@ def run_dbt(
     command += [*arguments, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
     if work_dir is not None:
         command += ["--target-path", str(work_dir / "target"), "--log-path", str(work_dir / "logs")]
-    result = subprocess.run(command, env=environment, cwd=PROJECT_DIR, check=False)
-    if result.returncode != 0:
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=environment, cwd=PROJECT_DIR)
+    # wait4 reports the peak memory of this child alone.
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
         raise DbtError(
-            f"dbt {' '.join(arguments)} failed (exit {result.returncode}); see its output above"
+            f"dbt {' '.join(arguments)} failed (exit {process.returncode}); see its output above"
         )
+    return DbtRun(time.perf_counter() - started, usage.ru_maxrss * 1024)

@@ -1,10 +1,13 @@
 -- One category per wrong (image, predicted class), in the reference study's
 -- precedence: the first rule that holds wins.
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
+
 with
 
 error_cases as (
 
     select * from {{ ref('int_error_cases') }}
+    {{- only_cases_added_this_run() }}
 
 ),
 
@@ -67,6 +70,7 @@ categorised as (
             when non_prototypical.image_id is not null then 'non_prototypical'
             else 'model_failure'
         end as error_category,
+        multi_label_correct.image_id is not null as is_prediction_accepted,
         fine_grained.shared_superclass,
         fine_grained.similar_label_class_id,
         spurious_correlation.cooccurring_label_class_id,
@@ -113,6 +117,7 @@ final as (
         is_problematic,
         error_category,
         {{ error_severity('error_category') }} as error_severity,
+        is_prediction_accepted,
         -- Evidence is kept only for the rule that decided.
         case when error_category = 'fine_grained' then shared_superclass end as shared_superclass,
         case

@@ -1,11 +1,14 @@
 -- Rule 4: the image shows something ImageNet has no class for, close to what
 -- the model predicted (decided by the CLIP open-world check, supplied as
 -- verdicts per image and predicted class).
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
+
 with
 
 error_cases as (
 
     select * from {{ ref('int_error_cases') }}
+    {{- only_cases_added_this_run() }}
 
 ),
 

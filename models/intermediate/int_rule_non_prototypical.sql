@@ -1,9 +1,12 @@
 -- Rule 6: experts judged the image a non-prototypical instance of its class.
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
+
 with
 
 error_cases as (
 
     select * from {{ ref('int_error_cases') }}
+    {{- only_cases_added_this_run() }}
 
 ),
 

@@ -4,11 +4,14 @@
 -- is accepted although the original label is not; the prediction shares a
 -- superclass with the original label (or CLIP calls it OOV); the prediction
 -- co-occurs with the original label.
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
+
 with
 
 error_cases as (
 
     select * from {{ ref('int_error_cases') }}
+    {{- only_cases_added_this_run() }}
 
 ),
 

@@ -2,72 +2,122 @@
 -- the reference study's stats_imagenet_*.csv. Problematic images are left out;
 -- an image is in a group when any of its accepted multi-labels is. Multi-label
 -- accuracies are averaged per class of the original label, in percent.
+-- Rows are first counted per model, label class and group membership (a few
+-- million rows at 1,000 models), then spread over the groups. Incremental by
+-- model, like fct_prediction_errors: a run summarises only models classified
+-- since the last one.
+{{
+    config(
+        materialized='incremental',
+        unique_key='model_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+    )
+}}
+
 with
+
+{{ models_to_refresh_ctes(ref('fct_prediction_errors')) }},
 
 prediction_errors as (
 
-    select * from {{ ref('fct_prediction_errors') }}
+    select fct_prediction_errors.*
+
+    from {{ ref('fct_prediction_errors') }} as fct_prediction_errors
+    inner join models_to_refresh
+        on fct_prediction_errors.model_id = models_to_refresh.model_id
 
 ),
 
-multi_labels as (
+evaluation_images as (
 
-    select * from {{ ref('stg_ingest__multi_labels') }}
-
-),
-
-classes as (
-
-    select * from {{ ref('imagenet_classes') }}
+    select * from {{ ref('int_evaluation_images') }}
 
 ),
 
-image_groups as (
-
-    select distinct
-        multi_labels.image_id,
-        classes.class_group
-
-    from multi_labels
-    inner join classes
-        on multi_labels.class_id = classes.class_id
-    where multi_labels.is_accepted
-
-),
-
-samples as (
+class_counts as (
 
     select
-        prediction_errors.*,
-        prediction_errors.is_multi_label_correct
-        or prediction_errors.error_severity in ('correct', 'minor') as is_correct_up_to_minor,
-        prediction_errors.is_multi_label_correct
-        or prediction_errors.error_severity in (
-            'correct', 'minor', 'explainable'
-        ) as is_correct_up_to_explainable
+        prediction_errors.model_id,
+        prediction_errors.label_class_id,
+        evaluation_images.is_in_organism_group,
+        evaluation_images.is_in_artifact_group,
+        evaluation_images.is_in_other_group,
+        count(*) as num_samples,
+        count(case when prediction_errors.is_top1_correct then 1 end) as num_top1_correct,
+        count(case when prediction_errors.is_multi_label_correct then 1 end)
+            as num_multi_label_correct,
+        count(
+            case
+                when
+                    prediction_errors.is_multi_label_correct
+                    or prediction_errors.error_severity in ('correct', 'minor')
+                    then 1
+            end
+        ) as num_correct_up_to_minor,
+        count(
+            case
+                when
+                    prediction_errors.is_multi_label_correct
+                    or prediction_errors.error_severity in ('correct', 'minor', 'explainable')
+                    then 1
+            end
+        ) as num_correct_up_to_explainable,
+        {% for category in [
+            'overlapping_classes', 'multi_label', 'fine_grained', 'fine_grained_oov',
+            'spurious_correlation', 'non_prototypical', 'model_failure'
+        ] %}
+            count(case when prediction_errors.error_category = '{{ category }}' then 1 end)
+                as num_{{ category }},
+        {% endfor %}
+        max(prediction_errors.predictions_written_at) as predictions_written_at,
+        count(case when prediction_errors.is_imagenet_m then 1 end) as num_imagenet_m_samples,
+        count(
+            case
+                when
+                    prediction_errors.is_imagenet_m
+                    and not prediction_errors.is_multi_label_correct
+                    then 1
+            end
+        ) as num_imagenet_m_errors
 
     from prediction_errors
+    inner join evaluation_images
+        on prediction_errors.image_id = evaluation_images.image_id
     where not prediction_errors.is_problematic
+    group by
+        prediction_errors.model_id,
+        prediction_errors.label_class_id,
+        evaluation_images.is_in_organism_group,
+        evaluation_images.is_in_artifact_group,
+        evaluation_images.is_in_other_group
 
 ),
 
-grouped_samples as (
+grouped as (
 
     select
-        samples.*,
-        'all' as class_group
-
-    from samples
-
+        'all' as class_group,
+        *
+    from class_counts
     union all
-
     select
-        samples.*,
-        image_groups.class_group
-
-    from samples
-    inner join image_groups
-        on samples.image_id = image_groups.image_id
+        'organism' as class_group,
+        *
+    from class_counts
+    where is_in_organism_group
+    union all
+    select
+        'artifact' as class_group,
+        *
+    from class_counts
+    where is_in_artifact_group
+    union all
+    select
+        'other' as class_group,
+        *
+    from class_counts
+    where is_in_other_group
 
 ),
 
@@ -77,84 +127,53 @@ per_class as (
         model_id,
         class_group,
         label_class_id,
-        avg(case when is_multi_label_correct then 1.0 else 0.0 end) as multi_label_accuracy,
-        avg(case when is_correct_up_to_minor then 1.0 else 0.0 end) as minor_accuracy,
-        avg(case when is_correct_up_to_explainable then 1.0 else 0.0 end) as explainable_accuracy
+        sum(num_samples) as num_samples,
+        sum(num_top1_correct) as num_top1_correct,
+        sum(num_multi_label_correct) as num_multi_label_correct,
+        sum(num_correct_up_to_minor) as num_correct_up_to_minor,
+        sum(num_correct_up_to_explainable) as num_correct_up_to_explainable,
+        sum(num_overlapping_classes) as num_overlapping_classes,
+        sum(num_multi_label) as num_multi_label,
+        sum(num_fine_grained) as num_fine_grained,
+        sum(num_fine_grained_oov) as num_fine_grained_oov,
+        sum(num_spurious_correlation) as num_spurious_correlation,
+        sum(num_non_prototypical) as num_non_prototypical,
+        sum(num_model_failure) as num_model_failure,
+        sum(num_imagenet_m_samples) as num_imagenet_m_samples,
+        sum(num_imagenet_m_errors) as num_imagenet_m_errors,
+        max(predictions_written_at) as predictions_written_at
 
-    from grouped_samples
+    from grouped
     group by model_id, class_group, label_class_id
-
-),
-
-per_class_averages as (
-
-    select
-        model_id,
-        class_group,
-        100 * avg(multi_label_accuracy) as mla,
-        100 * avg(minor_accuracy) as mla_minor_errors_correct,
-        100 * avg(explainable_accuracy) as mla_minor_explainable_errors_correct
-
-    from per_class
-    group by model_id, class_group
-
-),
-
-counts as (
-
-    select
-        model_id,
-        class_group,
-        count(*) as num_samples,
-        count(case when is_top1_correct then 1 end) as num_top1_correct,
-        count(case when not is_top1_correct then 1 end) as num_top1_errors,
-        count(case when error_category = 'overlapping_classes' then 1 end)
-            as num_overlapping_classes,
-        count(case when error_category = 'multi_label' then 1 end) as num_multi_label,
-        count(case when error_category = 'fine_grained' then 1 end) as num_fine_grained,
-        count(case when error_category = 'fine_grained_oov' then 1 end)
-            as num_fine_grained_oov,
-        count(case when error_category = 'spurious_correlation' then 1 end)
-            as num_spurious_correlation,
-        count(case when error_category = 'non_prototypical' then 1 end)
-            as num_non_prototypical,
-        count(case when error_category = 'model_failure' then 1 end) as num_model_failure,
-        count(case when is_imagenet_m then 1 end) as num_imagenet_m_samples,
-        count(case when is_imagenet_m and not is_multi_label_correct then 1 end)
-            as num_imagenet_m_errors
-
-    from grouped_samples
-    group by model_id, class_group
 
 ),
 
 final as (
 
     select
-        counts.model_id,
-        counts.class_group,
-        counts.num_samples,
-        counts.num_top1_correct,
-        counts.num_top1_errors,
-        100.0 * counts.num_top1_correct / counts.num_samples as top1_accuracy,
-        per_class_averages.mla,
-        per_class_averages.mla_minor_errors_correct,
-        per_class_averages.mla_minor_explainable_errors_correct,
-        counts.num_overlapping_classes,
-        counts.num_multi_label,
-        counts.num_fine_grained,
-        counts.num_fine_grained_oov,
-        counts.num_spurious_correlation,
-        counts.num_non_prototypical,
-        counts.num_model_failure,
-        counts.num_imagenet_m_samples,
-        counts.num_imagenet_m_errors
+        model_id,
+        class_group,
+        cast(sum(num_samples) as bigint) as num_samples,
+        cast(sum(num_top1_correct) as bigint) as num_top1_correct,
+        cast(sum(num_samples) - sum(num_top1_correct) as bigint) as num_top1_errors,
+        100.0 * sum(num_top1_correct) / sum(num_samples) as top1_accuracy,
+        100.0 * avg(1.0 * num_multi_label_correct / num_samples) as mla,
+        100.0 * avg(1.0 * num_correct_up_to_minor / num_samples) as mla_minor_errors_correct,
+        100.0 * avg(1.0 * num_correct_up_to_explainable / num_samples)
+            as mla_minor_explainable_errors_correct,
+        cast(sum(num_overlapping_classes) as bigint) as num_overlapping_classes,
+        cast(sum(num_multi_label) as bigint) as num_multi_label,
+        cast(sum(num_fine_grained) as bigint) as num_fine_grained,
+        cast(sum(num_fine_grained_oov) as bigint) as num_fine_grained_oov,
+        cast(sum(num_spurious_correlation) as bigint) as num_spurious_correlation,
+        cast(sum(num_non_prototypical) as bigint) as num_non_prototypical,
+        cast(sum(num_model_failure) as bigint) as num_model_failure,
+        cast(sum(num_imagenet_m_samples) as bigint) as num_imagenet_m_samples,
+        cast(sum(num_imagenet_m_errors) as bigint) as num_imagenet_m_errors,
+        max(predictions_written_at) as predictions_written_at
 
-    from counts
-    inner join per_class_averages
-        on
-            counts.model_id = per_class_averages.model_id
-            and counts.class_group = per_class_averages.class_group
+    from per_class
+    group by model_id, class_group
 
 )
 

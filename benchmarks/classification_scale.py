@@ -1,0 +1,72 @@
+"""`dbt build` at the reference study's size: N synthetic models x 50,000 images.
+
+For each N: writes the synthetic workload (`imagenet-errors synth`, not
+timed), builds from scratch (cold: a new database) and again (warm: nothing
+new, the incremental marts skip every model), and prints rows classified, wall
+time, peak memory of the dbt process and rows per second. Then adds one model to
+the largest build and times the incremental build that classifies it.
+
+    python benchmarks/classification_scale.py [--models 10 100 1000] [--images 50000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path
+
+import duckdb
+
+from ingest.dbt_runner import DbtRun, run_dbt
+from ingest.synth import synthesise
+
+
+def build(root: Path, database: Path, scratch: Path) -> DbtRun:
+    # What `imagenet-errors build` runs: everything but the unit tests.
+    command = ["build", "--exclude-resource-type", "unit_test"]
+    return run_dbt(command, root=root, database=database, quiet=True, work_dir=scratch)
+
+
+def rows(database: Path) -> int:
+    with duckdb.connect(str(database), read_only=True) as connection:
+        return connection.execute("select count(*) from fct_prediction_errors").fetchone()[0]
+
+
+def line(label: str, run: DbtRun, classified: int | None = None) -> str:
+    rate = f"{classified / run.wall_seconds:>12,.0f} rows/s" if classified else ""
+    count = f"{classified:>12,} rows" if classified is not None else " " * 17
+    return (
+        f"  {label:<24}{count}  {run.wall_seconds:7.1f} s  "
+        f"{run.peak_memory_bytes / 2**30:5.2f} GB peak  {rate}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--models", type=int, nargs="+", default=[10, 100, 1000])
+    parser.add_argument("--images", type=int, default=50_000)
+    parser.add_argument("--work-dir", type=Path, help="keep the data here (default: temporary)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as temporary:
+        base = args.work_dir or Path(temporary)
+        largest = None
+        for count in args.models:
+            root, database = base / f"n{count}", base / f"n{count}.duckdb"
+            database.unlink(missing_ok=True)
+            synthesise(count, args.images, root, progress=False)
+            print(f"N = {count} models x {args.images:,} images")
+            cold = build(root, database, base)
+            print(line("cold (new database)", cold, rows(database)))
+            print(line("warm (nothing new)", build(root, database, base)))
+            largest = (count, root, database)
+        count, root, database = largest
+        synthesise(1, args.images, root, first_model=count, progress=False)
+        before = rows(database)
+        added = build(root, database, base)
+        print(line(f"N = {count} + 1 model", added, rows(database) - before))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,140 @@
+"""A synthetic workload at the reference study's size, in the layout of real ingest.
+
+`imagenet-errors synth --models N --images 50000` writes predictions of N fake
+models on the first `images` validation images, with the real labels of those
+images as the evaluation set (ImageNet-ReaL multi-labels plus the original
+label; images ReaL leaves empty are problematic). Each model's top-1 accuracy
+is drawn from 55-90 %, the spread of the reference's `stats_imagenet_all.csv`,
+and its errors follow real structure: mostly a class close in WordNet to the
+label, or another label of the same image, or a class that co-occurs with the
+label elsewhere, and some to random classes. Deterministic given `seed`.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+from tqdm import tqdm
+
+from ingest import labels, schemas
+from ingest.imagenet_metadata import NUM_CLASSES, validation_image_name
+from ingest.parquet_io import write_parquet_atomically
+from ingest.paths import SEEDS_DIR
+from ingest.predictions_import import predictions_path
+
+# Shares of the error kinds; the rest go to random classes.
+ERROR_MIX = {"wordnet_neighbour": 0.45, "same_image_label": 0.2, "cooccurring": 0.15}
+TOP1_RANGE = (0.55, 0.90)
+
+
+def _padded(candidates: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+    width = max(1, max(len(c) for c in candidates))
+    table = np.full((len(candidates), width), -1, dtype=np.int32)
+    for row, values in enumerate(candidates):
+        table[row, : len(values)] = values
+    return table, np.array([len(c) for c in candidates], dtype=np.int32)
+
+
+def wordnet_neighbours(max_distance: int = 2) -> list[list[int]]:
+    """Classes whose closures meet within `max_distance` steps of both."""
+    near: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    with (SEEDS_DIR / "wordnet_class_ancestors.csv").open(newline="") as handle:
+        for row in csv.DictReader(handle):
+            if 1 <= int(row["distance"]) <= max_distance:
+                near[row["ancestor_wnid"]].append((int(row["class_id"]), int(row["distance"])))
+    neighbours: list[set[int]] = [set() for _ in range(NUM_CLASSES)]
+    for members in near.values():
+        for class_id, _ in members:
+            neighbours[class_id].update(other for other, _ in members if other != class_id)
+    return [sorted(n) for n in neighbours]
+
+
+def cooccurring_classes(real: dict[str, list[int]]) -> list[list[int]]:
+    together: list[set[int]] = [set() for _ in range(NUM_CLASSES)]
+    for classes in real.values():
+        for a in classes:
+            together[a].update(c for c in classes if c != a)
+    return [sorted(t) for t in together]
+
+
+def write_labels(images: list[str], real: dict[str, list[int]], root: Path) -> dict[str, int]:
+    original = labels.original_validation_labels()
+    chosen = {image: original[image] for image in images}
+    labels.write_image_labels(chosen, root)
+    annotations = {
+        image: {"correct": sorted(set(real[image]) | {chosen[image]})} for image in images
+    }
+    problematic = {image for image in images if not real[image]}
+    labels.write_multi_labels(annotations, "synthetic", problematic, root=root)
+    labels.write_cooccurrence_labels(real, root)
+    return chosen
+
+
+def synthesise(
+    models: int,
+    images: int,
+    root: Path,
+    seed: int = 0,
+    first_model: int = 0,
+    progress: bool = True,
+) -> list[Path]:
+    """Write labels and `models` models' predictions; model ids start at `first_model`."""
+    real = labels.real_labels()
+    names = [validation_image_name(i) for i in range(images)]
+    truth = write_labels(names, real, root)
+    label = np.array([truth[name] for name in names], dtype=np.int32)
+    near, near_count = _padded(wordnet_neighbours())
+    cooc, cooc_count = _padded(cooccurring_classes(real))
+    same_image = np.array(
+        [next((c for c in real[n] if c != truth[n]), -1) for n in names], dtype=np.int32
+    )
+    written = datetime.now(UTC)
+    paths = []
+    for model in tqdm(
+        range(first_model, first_model + models),
+        desc="synthetic models",
+        unit="model",
+        disable=not progress,
+    ):
+        rng = np.random.default_rng([seed, model])
+        accuracy = rng.uniform(*TOP1_RANGE)
+        predicted = label.copy()
+        wrong = rng.random(images) >= accuracy
+        kind = rng.random(images)
+        pick = rng.integers(0, 1 << 30, images)
+        bounds = np.cumsum(list(ERROR_MIX.values()))
+        neighbour = near[label, pick % np.maximum(near_count[label], 1)]
+        cooccurring = cooc[label, pick % np.maximum(cooc_count[label], 1)]
+        candidate = np.where(kind < bounds[0], neighbour,
+                    np.where(kind < bounds[1], same_image,
+                    np.where(kind < bounds[2], cooccurring, -1)))  # fmt: skip
+        random_class = (label + 1 + rng.integers(0, NUM_CLASSES - 1, images)) % NUM_CLASSES
+        candidate = np.where(candidate < 0, random_class, candidate)
+        predicted[wrong] = candidate[wrong]
+        runners_up = rng.integers(0, NUM_CLASSES, (images, 4))
+        top5 = np.concatenate([predicted[:, None], runners_up], axis=1).astype(np.int16)
+        probabilities = np.tile(np.array([0.6, 0.2, 0.1, 0.06, 0.04], np.float32), (images, 1))
+        table = pa.table(
+            {
+                "model_id": pa.array([f"synthetic_{model:04d}"] * images),
+                "image_id": pa.array(names),
+                "top5_class_ids": pa.FixedSizeListArray.from_arrays(top5.ravel(), 5).cast(
+                    pa.list_(pa.int16())
+                ),
+                "top5_probabilities": pa.FixedSizeListArray.from_arrays(
+                    probabilities.ravel(), 5
+                ).cast(pa.list_(pa.float32())),
+                "label_rank": pa.array(np.where(wrong, 2, 1).astype(np.int16)),
+                "written_at": pa.array([written] * images, pa.timestamp("us", tz="UTC")),
+            },
+            schema=schemas.PREDICTIONS,
+        )
+        paths.append(
+            write_parquet_atomically(table, predictions_path(f"synthetic_{model:04d}", root))
+        )
+    return paths
