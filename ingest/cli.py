@@ -327,33 +327,6 @@ def _run_labels(args: argparse.Namespace) -> None:
     print(f"wrote {path.parent}")
 
 
-def _run_oov_import(path: Path) -> None:
-    import pyarrow as pa
-
-    from ingest.labels import _class_id, read_table_rows
-    from ingest.parquet_io import write_parquet_atomically
-    from ingest.paths import oov_dir
-    from ingest.schemas import OOV_VERDICTS
-
-    rows = read_table_rows(path)
-    verdicts = {}
-    for line, row in enumerate(rows, start=2):
-        where = f"{path}:{line}"
-        flag = str(row.get("is_oov", "")).strip().lower()
-        if flag not in ("true", "false", "1", "0"):
-            raise ValueError(f"{where}: is_oov must be true or false, got {flag!r}")
-        verdicts[(row["image"], _class_id(row["class"], where))] = flag in ("true", "1")
-    table = pa.table(
-        {
-            "image_id": [image for image, _ in verdicts],
-            "predicted_class_id": [pred for _, pred in verdicts],
-            "is_fine_grained_oov": list(verdicts.values()),
-        },
-        schema=OOV_VERDICTS,
-    )
-    print(f"wrote {write_parquet_atomically(table, oov_dir() / 'imported.parquet')}")
-
-
 def print_summary() -> None:
     import duckdb
 
@@ -406,7 +379,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             paths = synthesise(args.models, args.images, data_root(), args.seed, args.first_model)
             print(f"wrote {len(paths)} models' predictions under {data_root() / 'predictions'}")
         elif args.command == "oov":
-            _run_oov_import(args.file)
+            from ingest.oov_import import import_oov_verdicts
+
+            print(f"wrote {import_oov_verdicts(args.file)}")
         elif args.command == "build":
             from ingest.dbt_runner import run_dbt
 

@@ -47,6 +47,8 @@ class _Images(Dataset):
                 tensor = self.transform(image.convert("RGB"))
             return tensor, index, ""
         except Exception as error:
+            # Whatever PIL or the transform raises, the image is reported and skipped:
+            # one bad file must not end a run over 50,000.
             return None, index, f"{type(error).__name__}: {error}"
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Iterable, Mapping
+from functools import cache
 from pathlib import Path
 
 import pyarrow as pa
@@ -34,11 +35,16 @@ class LabelError(ValueError):
     """A label file is malformed; the message names the file and the row."""
 
 
-def _class_id(value: object, where: str) -> int:
+@cache
+def _wnid_index() -> dict[str, int]:
+    return {wnid: index for index, wnid in enumerate(class_wnids())}
+
+
+def parse_class_id(value: object, where: str) -> int:
+    """A class index or wnid as a class index; `where` names the file and row in errors."""
     text = str(value).strip()
-    wnid_index = {wnid: index for index, wnid in enumerate(class_wnids())}
-    if text in wnid_index:
-        return wnid_index[text]
+    if text in _wnid_index():
+        return _wnid_index()[text]
     try:
         class_id = int(text)
     except ValueError:
@@ -72,12 +78,12 @@ def original_validation_labels(labels_file: Path | None = None) -> dict[str, int
     if labels_file.suffix in (".csv", ".parquet"):
         rows = read_table_rows(labels_file)
         return {
-            row["image"]: _class_id(row["label"], f"{labels_file}:{line}")
+            row["image"]: parse_class_id(row["label"], f"{labels_file}:{line}")
             for line, row in enumerate(rows, start=2)
         }
     lines = labels_file.read_text().split()
     return {
-        validation_image_name(index): _class_id(value, f"{labels_file}:{index + 1}")
+        validation_image_name(index): parse_class_id(value, f"{labels_file}:{index + 1}")
         for index, value in enumerate(lines)
     }
 
@@ -92,7 +98,9 @@ def real_labels(path: Path | None = None) -> dict[str, list[int]]:
     if not isinstance(lists, list) or len(lists) != 50_000:
         raise LabelError(f"{source}: expected a list of 50,000 label lists")
     return {
-        validation_image_name(index): [_class_id(c, f"{source}: entry {index}") for c in labels]
+        validation_image_name(index): [
+            parse_class_id(c, f"{source}: entry {index}") for c in labels
+        ]
         for index, labels in enumerate(lists)
     }
 
@@ -163,7 +171,8 @@ def read_shankar_v3(path: Path) -> tuple[dict[str, dict[str, list[int]]], set[st
             continue  # the file also covers ImageNet-V2 images
         annotations[image] = {
             verdict: [
-                _class_id(wnid, f"{path}: {image} {verdict}") for wnid in verdicts.get(verdict, [])
+                parse_class_id(wnid, f"{path}: {image} {verdict}")
+                for wnid in verdicts.get(verdict, [])
             ]
             for verdict in schemas.VERDICTS
         }
@@ -187,6 +196,6 @@ def csv_as_annotations(path: Path) -> dict[str, dict[str, list[int]]]:
         if verdict not in schemas.VERDICTS:
             raise LabelError(f"{where}: verdict {verdict!r} is not one of {schemas.VERDICTS}")
         annotations.setdefault(row["image"], {}).setdefault(verdict, []).append(
-            _class_id(row["label"], where)
+            parse_class_id(row["label"], where)
         )
     return annotations

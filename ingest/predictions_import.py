@@ -9,7 +9,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from ingest import schemas
-from ingest.labels import _class_id, read_table_rows
+from ingest.labels import parse_class_id, read_table_rows
 from ingest.parquet_io import write_parquet_atomically
 from ingest.paths import predictions_dir
 
@@ -66,7 +66,7 @@ def import_prediction_table(
         probability = row.get("probability")
         images, classes, probabilities = by_model.setdefault(model, ([], [], []))
         images.append(row["image"])
-        classes.append([_class_id(row["class"], where)])
+        classes.append([parse_class_id(row["class"], where)])
         probabilities.append([float(probability) if probability not in (None, "") else None])
     for model, (images, _, _) in by_model.items():
         duplicates = len(images) - len(set(images))
