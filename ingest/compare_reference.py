@@ -16,13 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 
 from ingest import labels
 from ingest.dbt_runner import run_dbt
-from ingest.parquet_io import write_parquet_atomically
+from ingest.oov_import import write_oov_verdicts
 from ingest.predictions_import import write_predictions
-from ingest.schemas import OOV_VERDICTS
 
 # Reference category names -> ours.
 REFERENCE_CATEGORIES = {
@@ -130,15 +128,7 @@ def _write_inputs(samples: list[Sample], root: Path) -> None:
         write_predictions(f"reference_sample_{index}", images, classes, root=root)
 
     oov = sorted({(s.image, s.pred) for s in samples if s.category == "fg-OOV"})
-    table = pa.table(
-        {
-            "image_id": [image for image, _ in oov],
-            "predicted_class_id": [pred for _, pred in oov],
-            "is_fine_grained_oov": [True] * len(oov),
-        },
-        schema=OOV_VERDICTS,
-    )
-    write_parquet_atomically(table, root / "oov" / "reference_samples.parquet")
+    write_oov_verdicts(dict.fromkeys(oov, True), "reference_samples", root)
 
 
 def classify_samples(samples: list[Sample], work_dir: Path | None = None) -> Comparison:
