@@ -96,28 +96,18 @@ def test_resume_skips_complete_models_and_redoes_changed_sets(demo_root: Path, t
     shutil.copy(photo(demo_root, "orange"), folder / "o.jpg")
     spec = classifiers.resolve("efficientnet_lite0")
     root = tmp_path / "out"
-    inference.run(
-        image_sets.wnid_folders(tmp_path / "set"), [spec], root, workers=0, progress=False
-    )
-    again = inference.run(
-        image_sets.wnid_folders(tmp_path / "set"),
-        [spec],
-        root,
-        workers=0,
-        resume=True,
-        progress=False,
-    )
-    assert again[0].skipped
+
+    def run(resume: bool) -> inference.ModelRun:
+        image_set = image_sets.wnid_folders(tmp_path / "set")
+        [model_run] = inference.run(
+            image_set, [spec], root, workers=0, resume=resume, progress=False
+        )
+        return model_run
+
+    run(resume=False)
+    assert run(resume=True).skipped
     shutil.copy(photo(demo_root, "fruits"), folder / "p.jpg")
-    changed = inference.run(
-        image_sets.wnid_folders(tmp_path / "set"),
-        [spec],
-        root,
-        workers=0,
-        resume=True,
-        progress=False,
-    )
-    assert not changed[0].skipped
+    assert not run(resume=True).skipped
     assert len(predictions(root, "efficientnet_lite0")) == 2
 
 
