@@ -17,14 +17,14 @@ from pathlib import Path
 
 import duckdb
 
-from ingest.dbt_runner import DbtRun, run_dbt
+from ingest.dbt_runner import DbtRun
 from ingest.synth import synthesise
+from ingest.warehouse_build import build_warehouse
 
 
 def build(root: Path, database: Path, scratch: Path) -> DbtRun:
-    # What `imagenet-errors build` runs: everything but the unit tests.
-    command = ["build", "--exclude-resource-type", "unit_test"]
-    return run_dbt(command, root=root, database=database, quiet=True, work_dir=scratch)
+    # Exactly what `imagenet-errors build` runs.
+    return build_warehouse(root=root, database=database, quiet=True, work_dir=scratch)
 
 
 def rows(database: Path) -> int:

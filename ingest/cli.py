@@ -383,15 +383,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             print(f"wrote {import_oov_verdicts(args.file)}")
         elif args.command == "build":
-            from ingest.dbt_runner import run_dbt
+            from ingest.warehouse_build import build_warehouse
 
-            # dbt's advice: unit tests belong to development and CI (bin/test runs them).
-            command = ["build", "--exclude-resource-type", "unit_test"]
-            if args.full_refresh:
-                command.append("--full-refresh")
-            if args.select:
-                command += ["--select", args.select]
-            run_dbt(command)
+            build_warehouse(full_refresh=args.full_refresh, select=args.select)
         elif args.command == "summary":
             print_summary()
         elif args.command == "compare-reference":

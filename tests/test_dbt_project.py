@@ -124,7 +124,7 @@ def test_adding_a_model_classifies_only_that_model(
         )
     write_model(root, "new_model", correct=False)
     run_dbt(
-        ["run", "--select", "fct_prediction_errors"],
+        ["run", "--select", "int_prediction_batches fct_prediction_errors"],
         root=root,
         database=database,
         work_dir=tmp_path,
@@ -140,7 +140,7 @@ def test_adding_a_model_classifies_only_that_model(
     # Rewritten predictions are newer: that model, and only it, is classified again.
     write_model(root, "right_model", correct=False)
     run_dbt(
-        ["run", "--select", "fct_prediction_errors"],
+        ["run", "--select", "int_prediction_batches fct_prediction_errors"],
         root=root,
         database=database,
         work_dir=tmp_path,

@@ -5,6 +5,8 @@
 -- the rules classify only those).
 {{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
 
+{%- set watermark = newest_value_held('predictions_written_at') %}
+
 with
 
 predictions as (
@@ -23,22 +25,8 @@ evaluation_images as (
 
     known_cases as (
 
-        select
-            image_id,
-            predicted_class_id,
-            predictions_written_at
+        select error_case_key
         from {{ this }}
-
-    ),
-
-    -- Predictions written after the newest ones already read.
-    watermark as (
-
-        select
-            coalesce(
-                max(predictions_written_at), cast('1900-01-01' as timestamp with time zone)
-            ) as predictions_written_at
-        from known_cases
 
     ),
 
@@ -52,8 +40,9 @@ distinct_predictions as (
         max(predictions_written_at) as predictions_written_at
 
     from predictions
-    {% if is_incremental() %}
-        where predictions_written_at > (select watermark.predictions_written_at from watermark)
+    {% if watermark is not none %}
+        -- A literal, so the database skips Parquet row groups written before it.
+        where predictions_written_at > cast('{{ watermark }}' as timestamp with time zone)
     {% endif %}
     group by image_id, predicted_class_id
 
@@ -62,6 +51,8 @@ distinct_predictions as (
 final as (
 
     select
+        {{ error_case_key('evaluation_images.image_key', 'distinct_predictions.predicted_class_id') }}
+            as error_case_key,
         distinct_predictions.image_id,
         distinct_predictions.predicted_class_id,
         evaluation_images.label_class_id,
@@ -75,8 +66,8 @@ final as (
     {% if is_incremental() %}
         left join known_cases
             on
-                distinct_predictions.image_id = known_cases.image_id
-                and distinct_predictions.predicted_class_id = known_cases.predicted_class_id
+                {{ error_case_key('evaluation_images.image_key', 'distinct_predictions.predicted_class_id') }}
+                = known_cases.error_case_key
     {% endif %}
     -- An image may have no single label (a photo of something ImageNet lacks):
     -- every prediction on it is then an error.
@@ -86,7 +77,7 @@ final as (
             or distinct_predictions.predicted_class_id <> evaluation_images.label_class_id
         )
         {% if is_incremental() %}
-            and known_cases.image_id is null
+            and known_cases.error_case_key is null
         {% endif %}
 
 )

@@ -56,6 +56,7 @@ problematic_images as (
 categorised as (
 
     select
+        error_cases.error_case_key,
         error_cases.image_id,
         error_cases.predicted_class_id,
         error_cases.label_class_id,
@@ -111,6 +112,7 @@ categorised as (
 final as (
 
     select
+        error_case_key,
         image_id,
         predicted_class_id,
         label_class_id,
@@ -128,7 +130,8 @@ final as (
         end as cooccurring_label_class_id,
         case
             when error_category = 'spurious_correlation' then cooccurrence_image_count
-        end as cooccurrence_image_count
+        end as cooccurrence_image_count,
+        {{ run_started_timestamp() }} as classified_at
 
     from categorised
 

@@ -27,6 +27,12 @@ classes as (
 
 ),
 
+image_keys as (
+
+    select * from {{ ref('int_image_keys') }}
+
+),
+
 accepted_labels as (
 
     select
@@ -65,6 +71,7 @@ final as (
 
     select
         multi_label_images.image_id,
+        image_keys.image_key,
         image_labels.label_class_id,
         multi_label_images.is_problematic,
         multi_label_images.is_imagenet_m,
@@ -74,6 +81,8 @@ final as (
         coalesce(image_flags.is_in_other_group, false) as is_in_other_group
 
     from multi_label_images
+    inner join image_keys
+        on multi_label_images.image_id = image_keys.image_id
     left join image_labels
         on multi_label_images.image_id = image_labels.image_id
     left join image_flags

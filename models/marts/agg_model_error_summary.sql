@@ -17,15 +17,10 @@
 
 with
 
-{{ models_to_refresh_ctes(ref('fct_prediction_errors')) }},
-
 prediction_errors as (
 
-    select fct_prediction_errors.*
-
-    from {{ ref('fct_prediction_errors') }} as fct_prediction_errors
-    inner join models_to_refresh
-        on fct_prediction_errors.model_id = models_to_refresh.model_id
+    select * from {{ ref('fct_prediction_errors') }}
+    where {{ models_to_refresh_filter('model_id') }}
 
 ),
 

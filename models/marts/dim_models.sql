@@ -2,9 +2,9 @@
 -- id when its predictions were imported.
 with
 
-predictions as (
+prediction_batches as (
 
-    select * from {{ ref('stg_ingest__predictions') }}
+    select * from {{ ref('int_prediction_batches') }}
 
 ),
 
@@ -14,22 +14,11 @@ ingested_models as (
 
 ),
 
-predicted_models as (
-
-    select
-        model_id,
-        count(*) as num_predictions
-
-    from predictions
-    group by model_id
-
-),
-
 final as (
 
     select
-        predicted_models.model_id,
-        predicted_models.num_predictions,
+        prediction_batches.model_id,
+        prediction_batches.num_predictions,
         ingested_models.model_source,
         ingested_models.architecture,
         ingested_models.architecture_family,
@@ -45,9 +34,9 @@ final as (
         ingested_models.ingest_top1_accuracy,
         ingested_models.ingested_at
 
-    from predicted_models
+    from prediction_batches
     left join ingested_models
-        on predicted_models.model_id = ingested_models.model_id
+        on prediction_batches.model_id = ingested_models.model_id
 
 )
 

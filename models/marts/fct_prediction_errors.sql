@@ -16,6 +16,7 @@ with
 predictions as (
 
     select * from {{ ref('stg_ingest__predictions') }}
+    where {{ models_to_refresh_filter('model_id') }}
 
 ),
 
@@ -30,8 +31,6 @@ error_categories as (
     select * from {{ ref('int_error_categories') }}
 
 ),
-
-{{ models_to_refresh_ctes(ref('stg_ingest__predictions')) }},
 
 final as (
 
@@ -61,14 +60,12 @@ final as (
         {{ run_started_timestamp() }} as classified_at
 
     from predictions
-    inner join models_to_refresh
-        on predictions.model_id = models_to_refresh.model_id
     inner join evaluation_images
         on predictions.image_id = evaluation_images.image_id
     left join error_categories
         on
-            predictions.image_id = error_categories.image_id
-            and predictions.predicted_class_id = error_categories.predicted_class_id
+            {{ error_case_key('evaluation_images.image_key', 'predictions.predicted_class_id') }}
+            = error_categories.error_case_key
 
 )
 
