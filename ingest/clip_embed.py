@@ -249,6 +249,9 @@ def update_neighbours(
         blocks,
         NEIGHBOURS,
         query_groups=torch.arange(len(query_ids)),
+        # One block product is query block x reference block floats: 1 GB on the GPU,
+        # a quarter of that in CPU memory.
+        query_block_size=4096 if device.type == "cuda" else 1024,
         device=device,
     )
     values, indices = top.values.numpy(), top.indices.numpy()
