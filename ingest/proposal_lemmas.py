@@ -88,5 +88,9 @@ def warehouse_proposal_lemmas(root: Path, database: Path, quiet: bool = False) -
         return None
     class_ids = predicted_class_ids(root)
     selection = " ".join(f"+{name}" for name in PROPOSAL_MODELS)
-    run_dbt(["build", "--select", selection], root=root, database=database, quiet=quiet)
+    # Cautious: dbt's default would also run tests that merely touch a selected seed
+    # (relationships from staging models to the classes), on models not built yet.
+    command = ["build", "--select", selection, "--indirect-selection", "cautious"]
+    command += ["--exclude-resource-type", "unit_test"]
+    run_dbt(command, root=root, database=database, quiet=quiet)
     return select_proposal_lemmas(database, class_ids)

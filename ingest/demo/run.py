@@ -39,7 +39,6 @@ def embed_demo(
     database: Path,
     clip_model: str,
     clip_checkpoint: Path | None,
-    workers: int,
     progress: bool,
 ) -> str:
     """CLIP embeddings of the photos, of crops of them (the reference set) and of the
@@ -48,7 +47,9 @@ def embed_demo(
     spec = ClipSpec(clip_model, str(clip_checkpoint) if clip_checkpoint else None)
     lemmas = warehouse_proposal_lemmas(root, database, quiet=True)
     encoder = load_clip(spec, inference.pick_device())
-    options = EmbedOptions(workers=workers, progress=progress, replace=True)
+    # About seventy small files: starting worker processes costs more than decoding them.
+    # Replace: a demo rerun with another --clip-checkpoint starts its embeddings afresh.
+    options = EmbedOptions(workers=0, progress=progress, replace=True)
     report = run_embed(encoder, root, image_set, load_reference_set(reference_dir), lemmas, options)
     return str(report)
 
@@ -70,7 +71,7 @@ def run_demo(
     inference.run(image_set, specs, root, workers=workers, progress=progress)
     weights = clip_checkpoint or "random weights: for the demo only"
     print(f"demo: CLIP {clip_model} ({weights})")
-    print(embed_demo(image_set, root, database, clip_model, clip_checkpoint, workers, progress))
+    print(embed_demo(image_set, root, database, clip_model, clip_checkpoint, progress))
     run_dbt(["build"], root=root, database=database, quiet=True)
     return errors_table(database)
 
