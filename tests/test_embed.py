@@ -263,11 +263,12 @@ def test_reference_set_per_class_and_strays(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_embed_command_on_the_demo_photos_writes_the_four_tables(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from ingest.cli import main
 
     root = tmp_path / "data"
+    monkeypatch.setenv(paths.DATA_ROOT_ENV, str(root))  # main() sets it; restored after
     demo = image_sets.demo(root)
     reference_dir = build_demo_reference_set(demo, tmp_path / "reference")
     (tmp_path / "lemmas.txt").write_text("tabby cat\nEgyptian_cat\nespresso\n")
