@@ -185,6 +185,7 @@ def _reference_blocks(
     query_groups: dict[str, int],
     ids: list[str],
     classes: list[int],
+    progress: bool,
 ) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
     """Reference parts, concatenated up to `block_size` rows; fills ids and classes."""
     pending: list[pa.Table] = []
@@ -199,16 +200,21 @@ def _reference_blocks(
         embeddings = torch.from_numpy(embedding_matrix(table))
         return embeddings, torch.tensor(groups, dtype=torch.long)
 
-    rows = 0
-    for part in reference.parts():
-        table = pq.read_table(part)
-        pending.append(table)
-        rows += table.num_rows
-        if rows >= block_size:
+    parts = reference.parts()
+    total = sum(pq.ParquetFile(part).metadata.num_rows for part in parts)
+    with tqdm(total=total, desc="neighbours", unit="ref", disable=not progress) as bar:
+        rows = 0
+        for part in parts:
+            table = pq.read_table(part)
+            pending.append(table)
+            rows += table.num_rows
+            if rows >= block_size:
+                yield block()
+                bar.update(rows)
+                rows = 0
+        if pending:
             yield block()
-            rows = 0
-    if pending:
-        yield block()
+            bar.update(rows)
 
 
 def update_neighbours(
@@ -240,10 +246,13 @@ def update_neighbours(
     reference_ids: list[str] = []
     reference_classes: list[int] = []
     blocks = _reference_blocks(
-        reference, options.reference_block_size, groups, reference_ids, reference_classes
+        reference,
+        options.reference_block_size,
+        groups,
+        reference_ids,
+        reference_classes,
+        options.progress,
     )
-    if options.progress:
-        print(f"nearest neighbours of {len(query_ids)} images", file=sys.stderr)
     top = block_top_k(
         queries,
         blocks,
@@ -255,41 +264,49 @@ def update_neighbours(
         device=device,
     )
     values, indices = top.values.numpy(), top.indices.numpy()
+    reference_id_array = pa.array(reference_ids, pa.string())
+    class_array = np.asarray(reference_classes, dtype=np.int16)
     start = 0
     for part, table in zip(todo, tables, strict=True):
         stop = start + table.num_rows
-        rows = _neighbour_rows(
+        result = _neighbour_table(
             query_ids[start:stop],
             values[start:stop],
             indices[start:stop],
-            reference_ids,
-            reference_classes,
+            reference_id_array,
+            class_array,
             neighbours.clip_model,
         )
-        result = pa.Table.from_pylist(rows, schema=schemas.CLIP_IMAGE_NEIGHBOURS)
         result = result.replace_schema_metadata({FINGERPRINT_KEY: stamp})
         write_parquet_atomically(result, neighbours.folder / f"{part.stem}.parquet")
         start = stop
     return len(query_ids), len(image_parts) - len(todo)
 
 
-def _neighbour_rows(query_ids, values, indices, reference_ids, reference_classes, clip_model):
-    rows = []
-    for image_id, row_values, row_indices in zip(query_ids, values, indices, strict=True):
-        for rank, (similarity, index) in enumerate(zip(row_values, row_indices, strict=True), 1):
-            if index < 0:
-                break
-            rows.append(
-                {
-                    "image_id": image_id,
-                    "clip_model": clip_model,
-                    "neighbour_rank": rank,
-                    "neighbour_image_id": reference_ids[index],
-                    "neighbour_class_id": reference_classes[index],
-                    "similarity": float(similarity),
-                }
-            )
-    return rows
+def _neighbour_table(
+    query_ids: list[str],
+    values: np.ndarray,
+    indices: np.ndarray,
+    reference_ids: pa.Array,
+    reference_classes: np.ndarray,
+    clip_model: str,
+) -> pa.Table:
+    """One row per (query, rank) that found a neighbour."""
+    found = indices >= 0
+    queries = np.broadcast_to(np.arange(len(query_ids))[:, None], indices.shape)[found]
+    ranks = np.broadcast_to(np.arange(1, indices.shape[1] + 1), indices.shape)[found]
+    neighbours = indices[found]
+    return pa.table(
+        {
+            "image_id": pa.array(query_ids, pa.string()).take(queries),
+            "clip_model": pa.array([clip_model] * len(neighbours), pa.string()),
+            "neighbour_rank": pa.array(ranks, pa.int8()),
+            "neighbour_image_id": reference_ids.take(neighbours),
+            "neighbour_class_id": pa.array(reference_classes[neighbours], pa.int16()),
+            "similarity": pa.array(values[found], pa.float32()),
+        },
+        schema=schemas.CLIP_IMAGE_NEIGHBOURS,
+    )
 
 
 def run_embed(
