@@ -18,6 +18,7 @@ from pathlib import Path
 import torch
 
 RANDOM_SEED = 0
+CHECKPOINT_SUFFIXES = {".pt", ".pth", ".bin", ".safetensors", ".ckpt"}
 
 
 class ClipModelError(ValueError):
@@ -34,7 +35,10 @@ class ClipSpec:
         if self.pretrained is None:
             return None
         path = Path(self.pretrained).expanduser()
-        looks_like_path = path.suffix or "/" in self.pretrained or path.exists()
+        # Tags are plain names (openai, laion2b_s32b_b82k); anything else is a file.
+        looks_like_path = (
+            path.suffix in CHECKPOINT_SUFFIXES or "/" in self.pretrained or path.exists()
+        )
         return path if looks_like_path else None
 
 

@@ -205,6 +205,8 @@ def test_random_weights_are_reproducible_and_a_checkpoint_loads(
         load_clip(ClipSpec("ViT-S-32-alr"), CPU)
     with pytest.raises(ClipModelError, match=r"--pretrained /path/to/weights.pt"):
         load_clip(ClipSpec("ViT-S-32-alt", "openai"), CPU)
+    with pytest.raises(ClipModelError, match=r"missing.pt does not exist"):
+        load_clip(ClipSpec("ViT-S-32-alt", "missing.pt"), CPU)
 
 
 def test_proposal_lemmas_of_the_predicted_classes(tmp_path: Path) -> None:
