@@ -25,6 +25,8 @@ Typical use on ImageNet:
   imagenet-errors labels real             # ReaL labels, for label co-occurrence
   imagenet-errors labels shankar FILE     # the multi-label evaluation set
   imagenet-errors predictions import FILE --model NAME
+  imagenet-errors embed --pretrained openai --reference-set /data/imagenet/train \
+      --per-class 100 --images imagenet-val --image-dir /data/imagenet/val
   imagenet-errors build                   # dbt build: classify every error
   imagenet-errors summary                 # errors by category, per model
 """
@@ -97,6 +99,22 @@ def _add_predictions(commands: argparse._SubParsersAction) -> None:
     npz.add_argument("--key", help="array name inside the .npz (when it holds several)")
 
 
+def _add_image_set_options(parser: argparse.ArgumentParser) -> None:
+    """The image-set options `predict` and `embed` share (read by `_load_image_set`)."""
+    parser.add_argument(
+        "--images",
+        choices=["demo", "imagenet-val", "imagenet-a", "folder"],
+        default="demo",
+        help="which image set (default: the embedded demo)",
+    )
+    parser.add_argument("--image-dir", type=Path, help="folder of the image set")
+    parser.add_argument(
+        "--labels-file",
+        type=Path,
+        help="labels of a flat ImageNet validation folder (default: packaged)",
+    )
+
+
 def _add_predict(commands: argparse._SubParsersAction) -> None:
     parser = commands.add_parser(
         "predict",
@@ -117,18 +135,7 @@ def _add_predict(commands: argparse._SubParsersAction) -> None:
         type=Path,
         help="local checkpoint for the (single) --model, instead of downloading",
     )
-    parser.add_argument(
-        "--images",
-        choices=["demo", "imagenet-val", "imagenet-a", "folder"],
-        default="demo",
-        help="which image set (default: the embedded demo)",
-    )
-    parser.add_argument("--image-dir", type=Path, help="folder of the image set")
-    parser.add_argument(
-        "--labels-file",
-        type=Path,
-        help="labels of a flat ImageNet validation folder (default: packaged)",
-    )
+    _add_image_set_options(parser)
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:1, ...")
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2, help="DataLoader worker processes")
@@ -154,8 +161,73 @@ def _add_predict(commands: argparse._SubParsersAction) -> None:
         dest="models",
         help="models to run instead of the three EfficientNet-Lite",
     )
+    demo.add_argument(
+        "--clip-model",
+        default="ViT-S-32-alt",
+        help="open_clip architecture of the embed step (default: ViT-S-32-alt)",
+    )
+    demo.add_argument(
+        "--clip-checkpoint",
+        type=Path,
+        help="CLIP weights for --clip-model (default: random weights, as none ship offline)",
+    )
     demo.add_argument("--workers", type=int, default=2)
     demo.add_argument("--no-progress", action="store_true")
+
+
+def _add_embed(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "embed",
+        help="CLIP embeddings of images, reference set and proposal lemmas, and neighbours",
+        description="Write L2-normalised CLIP embeddings of the evaluated images, of a "
+        "reference set (ImageNet train: <wnid>/<image>) and of the prompts 'A photo of a "
+        "{lemma}' for every OOV proposal lemma of the predicted classes, and each image's 10 "
+        "nearest reference images, under <data root>/clip/. Resumable: only what is missing "
+        "is embedded. No CLIP weights are available offline: pass a local checkpoint.",
+    )
+    parser.add_argument(
+        "--clip-model",
+        default="ViT-L-14-336",
+        help="open_clip architecture (default ViT-L-14-336, the reference study's)",
+    )
+    weights = parser.add_mutually_exclusive_group(required=True)
+    weights.add_argument(
+        "--pretrained",
+        help="open_clip pretrained tag (openai; needs network or cache) or a local checkpoint",
+    )
+    weights.add_argument(
+        "--random-weights",
+        action="store_true",
+        help="random weights: meaningless embeddings, for tests and demos only",
+    )
+    _add_image_set_options(parser)
+    parser.add_argument(
+        "--reference-set",
+        type=Path,
+        help="folder of <wnid>/<image> (ImageNet train); without it, neighbours use the "
+        "reference embeddings already written",
+    )
+    parser.add_argument("--per-class", type=int, help="first N images of each reference class")
+    parser.add_argument(
+        "--lemmas",
+        type=Path,
+        help="embed these lemmas (one a line) instead of the proposals of the predicted classes",
+    )
+    parser.add_argument(
+        "--replace",
+        action="store_true",
+        help="delete embeddings of another CLIP model instead of stopping",
+    )
+    parser.add_argument("--device", default="auto", help="auto, cpu, cuda, cuda:1, ...")
+    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--workers", type=int, default=2, help="DataLoader worker processes")
+    parser.add_argument(
+        "--part-size",
+        type=int,
+        default=4096,
+        help="rows per Parquet part (an interrupted run loses at most one)",
+    )
+    parser.add_argument("--no-progress", action="store_true")
 
 
 def _load_image_set(args: argparse.Namespace):
@@ -202,6 +274,36 @@ def _run_predict(args: argparse.Namespace) -> None:
             print(f"{model_run.spec.model_id}: wrote {model_run.output}{top1}")
 
 
+def _run_embed(args: argparse.Namespace) -> None:
+    from ingest import clip_embed, clip_model, inference, proposal_lemmas, reference_set
+    from ingest.paths import data_root
+
+    if args.random_weights:
+        print("embed: random CLIP weights: the embeddings mean nothing (tests and demos only)")
+    spec = clip_model.ClipSpec(args.clip_model, None if args.random_weights else args.pretrained)
+    # Before the minutes of loading a large model and listing 1.28 M files.
+    clip_embed.check_clip_folders(data_root(), clip_model.clip_model_id(spec), args.replace)
+    image_set = _load_image_set(args)
+    reference = (
+        reference_set.load_reference_set(args.reference_set, args.per_class)
+        if args.reference_set
+        else None
+    )
+    if args.lemmas:
+        lemmas = proposal_lemmas.read_lemma_file(args.lemmas)
+    else:
+        lemmas = proposal_lemmas.warehouse_proposal_lemmas(data_root(), database_path())
+    encoder = clip_model.load_clip(spec, inference.pick_device(args.device))
+    options = clip_embed.EmbedOptions(
+        batch_size=args.batch_size,
+        workers=args.workers,
+        part_size=args.part_size,
+        replace=args.replace,
+        progress=not args.no_progress,
+    )
+    print(clip_embed.run_embed(encoder, data_root(), image_set, reference, lemmas, options))
+
+
 def _run_demo(args: argparse.Namespace) -> None:
     from ingest.demo.run import DEMO_MODELS, run_demo
     from ingest.paths import PROJECT_DIR
@@ -215,6 +317,8 @@ def _run_demo(args: argparse.Namespace) -> None:
             list(args.models or DEMO_MODELS),
             args.workers,
             progress=not args.no_progress,
+            clip_model=args.clip_model,
+            clip_checkpoint=args.clip_checkpoint,
         )
     )
     print(f"\nQuery it from Python: duckdb.connect({str(database)!r}, read_only=True)")
@@ -301,6 +405,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_labels(commands)
     _add_predictions(commands)
     _add_predict(commands)
+    _add_embed(commands)
     _add_synth(commands)
     _add_oov(commands)
     _add_build(commands)
@@ -370,6 +475,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"wrote {path}")
         elif args.command == "predict":
             _run_predict(args)
+        elif args.command == "embed":
+            _run_embed(args)
         elif args.command == "demo":
             _run_demo(args)
         elif args.command == "synth":

@@ -20,43 +20,16 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import torch
-from PIL import Image
-from torch.utils.data import DataLoader, Dataset
+from torch.utils.data import DataLoader
 from tqdm import tqdm
 
 from ingest import classifiers, schemas
+from ingest.image_loading import ImageFiles, collate_decoded, write_skipped_images
 from ingest.image_sets import ImageSet
 from ingest.parquet_io import write_parquet_atomically
 from ingest.predictions_import import model_partition, write_predictions
 
 TOP_K = 5
-
-
-class _Images(Dataset):
-    def __init__(self, image_set: ImageSet, transform) -> None:
-        self.records = image_set.records
-        self.transform = transform
-
-    def __len__(self) -> int:
-        return len(self.records)
-
-    def __getitem__(self, index: int):
-        record = self.records[index]
-        try:
-            with Image.open(record.path) as image:
-                tensor = self.transform(image.convert("RGB"))
-            return tensor, index, ""
-        except Exception as error:
-            # Whatever PIL or the transform raises, the image is reported and skipped:
-            # one bad file must not end a run over 50,000.
-            return None, index, f"{type(error).__name__}: {error}"
-
-
-def _collate(batch):
-    good = [(t, i) for t, i, e in batch if not e]
-    errors = [(i, e) for t, i, e in batch if e]
-    tensors = torch.stack([t for t, _ in good]) if good else None
-    return tensors, [i for _, i in good], errors
 
 
 @dataclass
@@ -133,10 +106,10 @@ def run(
         for model in models.values():
             model.to(target, memory_format=torch.channels_last)
         loader = DataLoader(
-            _Images(image_set, config.transform()),
+            ImageFiles(image_set, config.transform()),
             batch_size=batch_size,
             num_workers=workers,
-            collate_fn=_collate,
+            collate_fn=collate_decoded,
             pin_memory=target.type == "cuda",
             persistent_workers=False,
         )
@@ -197,7 +170,9 @@ def run(
                 )
             )
     if skipped_images:
-        _write_skipped(image_set, skipped_images, root)
+        write_skipped_images(
+            image_set, skipped_images, root / "skipped_images" / f"{image_set.name}.parquet"
+        )
     return runs
 
 
@@ -239,17 +214,3 @@ def _write(
     table = pa.Table.from_pylist([row], schema=schemas.MODELS)
     write_parquet_atomically(table, models_table_path(root, spec.model_id))
     return ModelRun(spec, skipped=False, output=output, top1_accuracy=top1)
-
-
-def _write_skipped(image_set: ImageSet, skipped: dict[int, str], root: Path) -> None:
-    records = [image_set.records[i] for i in sorted(skipped)]
-    table = pa.table(
-        {
-            "image_set": [image_set.name] * len(records),
-            "image_id": [r.image_id for r in records],
-            "path": [str(r.path) for r in records],
-            "error": [skipped[i] for i in sorted(skipped)],
-        },
-        schema=schemas.SKIPPED_IMAGES,
-    )
-    write_parquet_atomically(table, root / "skipped_images" / f"{image_set.name}.parquet")

@@ -40,3 +40,24 @@ def labels_dir(root: Path | None = None) -> Path:
 
 def oov_dir(root: Path | None = None) -> Path:
     return (root or data_root()) / "oov"
+
+
+def clip_dir(root: Path | None = None) -> Path:
+    """CLIP embeddings and nearest neighbours, for the fine-grained OOV rule."""
+    return (root or data_root()) / "clip"
+
+
+def clip_image_embeddings_dir(root: Path | None = None) -> Path:
+    return clip_dir(root) / "image_embeddings"
+
+
+def clip_reference_embeddings_dir(root: Path | None = None) -> Path:
+    return clip_dir(root) / "reference_embeddings"
+
+
+def clip_image_neighbours_dir(root: Path | None = None) -> Path:
+    return clip_dir(root) / "image_neighbours"
+
+
+def clip_text_embeddings_dir(root: Path | None = None) -> Path:
+    return clip_dir(root) / "text_embeddings"

@@ -83,4 +83,63 @@ SKIPPED_IMAGES = pa.schema(
     ]
 )
 
+# CLIP embeddings (`clip/` under the data root). The embedding width depends on the
+# CLIP model, hence functions. Parquet has no fixed-size list type: pyarrow
+# readers get fixed_size_list<float32>[d] back (from the stored Arrow schema),
+# DuckDB reads FLOAT[] (`list_inner_product`, or cast to FLOAT[d] for
+# `array_inner_product`).
+
+
+def embedding_type(dimension: int) -> pa.DataType:
+    return pa.list_(pa.float32(), dimension)
+
+
+def clip_image_embeddings(dimension: int) -> pa.Schema:
+    return pa.schema(
+        [
+            ("image_id", pa.string()),
+            # Architecture and weights, e.g. ViT-L-14-336/openai.
+            ("clip_model", pa.string()),
+            ("embedding", embedding_type(dimension)),  # L2-normalised
+        ]
+    )
+
+
+def clip_reference_embeddings(dimension: int) -> pa.Schema:
+    return pa.schema(
+        [
+            ("image_id", pa.string()),
+            ("class_id", pa.int16()),
+            ("clip_model", pa.string()),
+            ("embedding", embedding_type(dimension)),
+            # The evaluated image this one was derived from (the demo's crops), which
+            # it is never a neighbour of; null for a real reference set.
+            ("source_image_id", pa.string()),
+        ]
+    )
+
+
+CLIP_IMAGE_NEIGHBOURS = pa.schema(
+    [
+        ("image_id", pa.string()),
+        ("clip_model", pa.string()),
+        ("neighbour_rank", pa.int8()),  # 1 = most similar
+        ("neighbour_image_id", pa.string()),
+        ("neighbour_class_id", pa.int16()),
+        ("similarity", pa.float32()),  # inner product of the normalised embeddings
+    ]
+)
+
+
+def clip_text_embeddings(dimension: int) -> pa.Schema:
+    return pa.schema(
+        [
+            ("lemma", pa.string()),  # lowercase, words separated by single spaces
+            ("prompt", pa.string()),
+            ("clip_model", pa.string()),
+            ("embedding", embedding_type(dimension)),
+        ]
+    )
+
+
 VERDICTS = ("correct", "unclear", "wrong")

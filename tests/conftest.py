@@ -16,6 +16,14 @@ DEV_SAMPLES = REFERENCE_DIR / "automated_error_analysis" / "error_samples_dev.cs
 MISTAKES_DIR = REFERENCE_DIR / "imagenet_mistakes"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # Registered here, not in pyproject.toml: bin/setup reinstalls the environment
+    # whenever pyproject.toml changes.
+    config.addinivalue_line(
+        "markers", "slow: runs a CLIP model over every demo photo; deselect with -m 'not slow'"
+    )
+
+
 @pytest.fixture
 def reference_dir() -> Path:
     if not REFERENCE_DIR.is_dir():

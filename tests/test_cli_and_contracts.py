@@ -35,7 +35,8 @@ def test_help_reads_like_the_readme() -> None:
         check=True,
         cwd=PROJECT_DIR,
     )
-    for command in ("seeds", "labels", "predictions", "build", "summary", "compare-reference"):
+    commands = ("seeds", "labels", "predictions", "embed", "build", "summary", "compare-reference")
+    for command in commands:
         assert command in result.stdout
 
 

@@ -32,3 +32,11 @@ def test_demo_classifies_real_photos_with_three_real_models(tmp_path: Path) -> N
     # The dahlia has no ImageNet class: every model's prediction for it is an error.
     assert printed.count("flower.jpg") == 3
     assert "fine_grained" in printed or "multi_label" in printed
+    # The embed step ran between predict and dbt build (random-weight CLIP).
+    clip = tmp_path / "data" / "clip"
+    with duckdb.connect() as connection:
+        neighbours = connection.execute(
+            f"select count(distinct image_id), max(neighbour_rank), min(neighbour_class_id) "
+            f"from read_parquet('{clip}/image_neighbours/*.parquet')"
+        ).fetchone()
+    assert neighbours[:2] == (16, 10)

@@ -1,5 +1,5 @@
 """The main job on the embedded default: demo photos -> three real models ->
-Parquet -> dbt build -> each model's errors by category, printed."""
+Parquet -> CLIP embeddings -> dbt build -> each model's errors by category, printed."""
 
 from __future__ import annotations
 
@@ -8,9 +8,15 @@ from pathlib import Path
 import duckdb
 
 from ingest import classifiers, image_sets, inference, labels
+from ingest.clip_embed import EmbedOptions, run_embed
+from ingest.clip_model import ClipSpec, load_clip
 from ingest.dbt_runner import run_dbt
+from ingest.demo.reference import build_demo_reference_set
+from ingest.proposal_lemmas import warehouse_proposal_lemmas
+from ingest.reference_set import load_reference_set
 
 DEMO_MODELS = ("efficientnet_lite0", "efficientnet_lite1", "efficientnet_lite2")
+DEMO_CLIP_MODEL = "ViT-S-32-alt"
 
 
 def write_demo_labels(image_set: image_sets.ImageSet, root: Path) -> None:
@@ -27,13 +33,45 @@ def write_demo_labels(image_set: image_sets.ImageSet, root: Path) -> None:
     labels.write_cooccurrence_labels(labels.real_labels(), root)
 
 
-def run_demo(root: Path, database: Path, models: list[str], workers: int, progress: bool) -> str:
+def embed_demo(
+    image_set: image_sets.ImageSet,
+    root: Path,
+    database: Path,
+    clip_model: str,
+    clip_checkpoint: Path | None,
+    progress: bool,
+) -> str:
+    """CLIP embeddings of the photos, of crops of them (the reference set) and of the
+    proposal lemmas; random weights unless a checkpoint is given."""
+    reference_dir = build_demo_reference_set(image_set, root / "images" / "demo_reference")
+    spec = ClipSpec(clip_model, str(clip_checkpoint) if clip_checkpoint else None)
+    lemmas = warehouse_proposal_lemmas(root, database, quiet=True)
+    encoder = load_clip(spec, inference.pick_device())
+    # About seventy small files: starting worker processes costs more than decoding them.
+    # Replace: a demo rerun with another --clip-checkpoint starts its embeddings afresh.
+    options = EmbedOptions(workers=0, progress=progress, replace=True)
+    report = run_embed(encoder, root, image_set, load_reference_set(reference_dir), lemmas, options)
+    return str(report)
+
+
+def run_demo(
+    root: Path,
+    database: Path,
+    models: list[str],
+    workers: int,
+    progress: bool,
+    clip_model: str = DEMO_CLIP_MODEL,
+    clip_checkpoint: Path | None = None,
+) -> str:
     image_set = image_sets.demo(root)
     for missing in image_set.missing:
         print(f"demo: skipping photo {missing}")
     write_demo_labels(image_set, root)
     specs = [classifiers.resolve(name) for name in models]
     inference.run(image_set, specs, root, workers=workers, progress=progress)
+    weights = clip_checkpoint or "random weights: for the demo only"
+    print(f"demo: CLIP {clip_model} ({weights})")
+    print(embed_demo(image_set, root, database, clip_model, clip_checkpoint, progress))
     run_dbt(["build"], root=root, database=database, quiet=True)
     return errors_table(database)
 

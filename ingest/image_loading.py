@@ -1,0 +1,63 @@
+"""Decode an image set in batches, naming and skipping files that fail.
+
+Shared by `predict` and `embed`: one bad file among 50,000 is reported with its
+path, recorded under `skipped_images/`, and the run goes on.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+import torch
+from PIL import Image
+from torch.utils.data import Dataset
+
+from ingest import schemas
+from ingest.image_sets import ImageSet
+from ingest.parquet_io import write_parquet_atomically
+
+
+class ImageFiles(Dataset):
+    """Items are (tensor or None, record index, error message or "")."""
+
+    def __init__(self, image_set: ImageSet, transform) -> None:
+        self.records = image_set.records
+        self.transform = transform
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def __getitem__(self, index: int):
+        record = self.records[index]
+        try:
+            with Image.open(record.path) as image:
+                tensor = self.transform(image.convert("RGB"))
+            return tensor, index, ""
+        except Exception as error:
+            # Whatever PIL or the transform raises, the image is reported and skipped:
+            # one bad file must not end a run over 50,000.
+            return None, index, f"{type(error).__name__}: {error}"
+
+
+def collate_decoded(batch):
+    """(stacked tensors or None, indices of those, [(index, error)] of the failures)."""
+    good = [(t, i) for t, i, e in batch if not e]
+    errors = [(i, e) for t, i, e in batch if e]
+    tensors = torch.stack([t for t, _ in good]) if good else None
+    return tensors, [i for _, i in good], errors
+
+
+def write_skipped_images(image_set: ImageSet, skipped: dict[int, str], path: Path) -> Path:
+    """Record index -> error of the images that failed, as Parquet at `path`."""
+    records = [image_set.records[i] for i in sorted(skipped)]
+    table = pa.table(
+        {
+            "image_set": [image_set.name] * len(records),
+            "image_id": [r.image_id for r in records],
+            "path": [str(r.path) for r in records],
+            "error": [skipped[i] for i in sorted(skipped)],
+        },
+        schema=schemas.SKIPPED_IMAGES,
+    )
+    return write_parquet_atomically(table, path)
