@@ -8,7 +8,9 @@ file) and never sees a half-built one (the copy is complete before the rename).
 
 from __future__ import annotations
 
+import errno
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import BinaryIO
@@ -61,12 +63,18 @@ def publish_database(working: Path, published: Path) -> Path:
 def _copy(source: BinaryIO, target: BinaryIO) -> None:
     size = os.fstat(source.fileno()).st_size
     offset = 0
-    while offset < size:
-        # In the kernel, no copy through Python's memory.
-        sent = os.sendfile(target.fileno(), source.fileno(), offset, size - offset)
-        if sent == 0:
-            raise PublishError(f"{source.name} shrank while being published")
-        offset += sent
+    try:
+        while offset < size:
+            # In the kernel, no copy through Python's memory.
+            sent = os.sendfile(target.fileno(), source.fileno(), offset, size - offset)
+            if sent == 0:
+                raise PublishError(f"{source.name} shrank while being published")
+            offset += sent
+    except OSError as error:
+        # Systems whose sendfile writes only to sockets (macOS) copy through memory.
+        if offset or error.errno not in (errno.EINVAL, errno.ENOSYS, errno.ENOTSOCK):
+            raise
+        shutil.copyfileobj(source, target, 1 << 24)
 
 
 def _sync_folder(folder: Path) -> None:

@@ -8,8 +8,10 @@ column descriptions; `dbt docs generate` catalogues them.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
+import os
 import subprocess
 import sys
 import threading
@@ -277,3 +279,19 @@ def test_publish_refuses_changes_left_in_the_write_ahead_log(tmp_path: Path) -> 
     assert not published.exists()
     with pytest.raises(PublishError, match="both the working and the published"):
         publish_database(working, working)
+
+
+def test_publish_copies_through_memory_where_sendfile_cannot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    working, published = tmp_path / "w_work.duckdb", tmp_path / "w.duckdb"
+    with duckdb.connect(str(working)) as connection:
+        connection.execute("create table t as select range as i from range(1000)")
+
+    def socket_only(*_: object) -> int:
+        raise OSError(errno.ENOTSOCK, "sendfile writes to sockets only")
+
+    monkeypatch.setattr(os, "sendfile", socket_only)
+    publish_database(working, published)
+    assert published.read_bytes() == working.read_bytes()
+    assert count_rows(published) == 1000
