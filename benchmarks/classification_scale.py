@@ -18,6 +18,7 @@ from pathlib import Path
 import duckdb
 
 from ingest.dbt_runner import DbtRun
+from ingest.paths import working_database_path
 from ingest.synth import synthesise
 from ingest.warehouse_build import build_warehouse
 
@@ -55,6 +56,7 @@ def main() -> None:
         for count in args.models:
             root, database = base / f"n{count}", base / f"n{count}.duckdb"
             database.unlink(missing_ok=True)
+            working_database_path(database).unlink(missing_ok=True)
             synthesise(count, args.images, root, progress=False)
             print(f"N = {count} models x {args.images:,} images")
             cold = build(root, database, base)

@@ -350,7 +350,13 @@ def _add_oov(commands: argparse._SubParsersAction) -> None:
 
 
 def _add_build(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser("build", help="dbt build: classify errors and refresh the marts")
+    parser = commands.add_parser(
+        "build",
+        help="dbt build: classify errors, refresh the marts and publish the warehouse",
+        description="Run dbt build in the working database (<name>_work.duckdb) and, when it "
+        "succeeds, replace the published database (--database) by a copy of it in one rename: "
+        "readers holding the published file keep working and never see a half-built one.",
+    )
     parser.add_argument(
         "--full-refresh",
         action="store_true",
@@ -398,7 +404,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--database",
         type=Path,
-        help=f"DuckDB file (env {DATABASE_ENV}; default imagenet_errors.duckdb)",
+        help=f"published DuckDB file, the one to query (env {DATABASE_ENV}; default "
+        "imagenet_errors.duckdb); dbt builds in <name>_work.duckdb beside it",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_seeds(commands)

@@ -2,6 +2,9 @@
 
 dbt runs in a child process: dbt-duckdb keeps its database open for the life of
 the process that ran it, which would lock the file against our own readers.
+It builds in the working database beside `database` and, when the run
+succeeded, its on-run-end hook publishes it as `database` (profiles.yml,
+ingest/publish.py).
 """
 
 from __future__ import annotations
@@ -38,7 +41,9 @@ def run_dbt(
 ) -> DbtRun:
     """Invoke dbt (`build`, `run --select ...`) on `root` and `database`.
 
-    Both default to the configured data root and warehouse. `work_dir` gives
+    Both default to the configured data root and (published) warehouse; dbt
+    writes `working_database_path(database)` and publishes it as `database`
+    after a successful `build`, `run` or `seed`. `work_dir` gives
     the run a private target and log folder, so runs on other databases may go
     on at the same time.
     """

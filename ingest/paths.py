@@ -27,7 +27,20 @@ def data_root() -> Path:
 
 
 def database_path() -> Path:
+    """The published warehouse: the file readers and BI tools open (read-only)."""
     return _resolve(os.environ.get(DATABASE_ENV) or "imagenet_errors.duckdb")
+
+
+def working_database_path(published: Path | None = None) -> Path:
+    """The file dbt builds in, beside the published one: `x.duckdb` -> `x_work.duckdb`.
+
+    It persists between builds (it holds the incremental state) and only dbt
+    opens it. profiles.yml derives the same name from IMAGENET_ERRORS_DB. Not
+    `x.work.duckdb`: DuckDB would name its catalog `x`, dbt-duckdb `x.work`.
+    """
+    published = published or database_path()
+    stem, _, extension = published.name.rpartition(".")
+    return published.with_name(f"{stem}_work.{extension}" if stem else f"{published.name}_work")
 
 
 def predictions_dir(root: Path | None = None) -> Path:

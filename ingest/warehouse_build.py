@@ -2,8 +2,9 @@
 
 Every build reloads dbt seeds and reruns their tests, although they change only
 when `imagenet-errors seeds` rewrites them. After each successful build we keep
-dbt's manifest beside the database; the next build compares against it (dbt's
-`state:` selection) and skips the seeds the database already holds unchanged.
+dbt's manifest beside the working database (the file dbt builds in, see
+`ingest/publish.py`); the next build compares against it (dbt's `state:`
+selection) and skips the seeds that database already holds unchanged.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import shutil
 from pathlib import Path
 
 from ingest.dbt_runner import DbtRun, run_dbt
-from ingest.paths import PROJECT_DIR, data_root, database_path
+from ingest.paths import PROJECT_DIR, data_root, database_path, working_database_path
 
 # What production builds run; dbt's advice is to leave unit tests to
 # development and CI (bin/test runs them).
@@ -21,7 +22,8 @@ BUILD_COMMAND = ("build", "--exclude-resource-type", "unit_test")
 
 def state_dir(database: Path) -> Path:
     """Where the manifest of the last successful build of `database` is kept."""
-    return database.with_name(database.name + ".dbt-state")
+    working = working_database_path(database)
+    return working.with_name(working.name + ".dbt-state")
 
 
 def build_warehouse(
@@ -44,7 +46,7 @@ def build_warehouse(
     command = list(BUILD_COMMAND)
     if full_refresh:
         command.append("--full-refresh")
-    elif database.exists() and (previous / "manifest.json").exists():
+    elif working_database_path(database).exists() and (previous / "manifest.json").exists():
         command += ["--exclude", "resource_type:seed,state:unmodified", "--state", str(previous)]
     if select:
         command += ["--select", select]

@@ -11,7 +11,7 @@ import pytest
 
 from ingest import labels
 from ingest.dbt_runner import run_dbt
-from ingest.paths import DATA_ROOT_ENV, DATABASE_ENV
+from ingest.paths import DATA_ROOT_ENV, DATABASE_ENV, working_database_path
 from ingest.predictions_import import write_predictions
 
 # Real errors of real models, one per category, as the reference classified
@@ -117,7 +117,8 @@ def test_adding_a_model_classifies_only_that_model(
 ) -> None:
     root, database = project
     # Mark an existing row: an incremental build that recomputed it would erase the mark.
-    with duckdb.connect(str(database)) as connection:
+    # The mark goes into the working database, which holds the incremental state.
+    with duckdb.connect(str(working_database_path(database))) as connection:
         connection.execute(
             "update fct_prediction_errors set shared_superclass = 'untouched' "
             "where model_id = 'right_model'"

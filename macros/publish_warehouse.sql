@@ -1,0 +1,30 @@
+{#-
+    The on-run-end hook: publish the working database (the profile's `path`) as
+    the file readers open (IMAGENET_ERRORS_DB), after a command that changes data
+    and only when every node of the run succeeded, so a failed build leaves the
+    published file as it was. The checkpoint moves the write-ahead log into the
+    database file, which is then copied whole (ingest/publish.py).
+-#}
+{% macro publish_warehouse(results) %}
+    {{ return(adapter.dispatch('publish_warehouse', 'imagenet_errors')(results)) }}
+{% endmacro %}
+
+{% macro default__publish_warehouse(results) %}
+    {{ return('') }}
+{% endmacro %}
+
+{% macro duckdb__publish_warehouse(results) %}
+    {%- if not execute or flags.WHICH not in ['build', 'run', 'seed', 'snapshot', 'retry'] -%}
+        {{ return('') }}
+    {%- endif -%}
+    {%- set unfinished = [] -%}
+    {%- for result in results if result.status not in ['success', 'pass', 'warn', 'no-op'] -%}
+        {%- do unfinished.append(result.node.name ~ ' (' ~ result.status ~ ')') -%}
+    {%- endfor -%}
+    {%- if unfinished -%}
+        {{ log('Not publishing the warehouse: ' ~ unfinished | join(', '), info=true) }}
+        {{ return('') }}
+    {%- endif -%}
+    checkpoint;
+    select imagenet_errors_publish()
+{% endmacro %}
