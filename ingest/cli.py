@@ -387,6 +387,13 @@ def _add_compare(commands: argparse._SubParsersAction) -> None:
         help="fail when fg, spurious_correlation, model_failure, multi_label "
         "or overlapping_classes agreement is below this percent",
     )
+    parser.add_argument(
+        "--min-proposal-agreement",
+        type=float,
+        default=0.0,
+        help="fail when fewer than this percent of fg-OOV rows match the reference's "
+        "open-world proposals (count and top-5)",
+    )
     parser.add_argument("--work-dir", type=Path, help="keep the scratch data and database here")
 
 
@@ -513,7 +520,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             comparison = classify_samples(read_samples(args.samples), args.work_dir)
             print(report(comparison))
             failures = failed_thresholds(
-                comparison, args.min_agreement, args.min_category_agreement
+                comparison,
+                args.min_agreement,
+                args.min_category_agreement,
+                args.min_proposal_agreement,
             )
             if failures:
                 print("FAILED: " + "; ".join(failures), file=sys.stderr)

@@ -5,14 +5,20 @@ Each row of a samples file (the format of the reference's
 `multi_labels` become the image's annotation, its `target` the original label,
 and rows the reference called `fg-OOV` supply the OOV verdict (CLIP is a later
 step). Several rows on one image become predictions of different models.
+
+For `fg-OOV` rows it also checks the open-world proposals
+(`int_oov_pair_proposals`): our proposal count for (prediction, target) must
+equal the reference's `oov_num_proposals`, and each of its top-5 proposals
+`(WordNet offset, lemma)` must be among ours.
 """
 
 from __future__ import annotations
 
+import ast
 import csv
 import tempfile
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
@@ -47,6 +53,9 @@ class SamplesError(ValueError):
     """The samples file is not in the reference's format."""
 
 
+Proposal = tuple[int, str]  # (WordNet offset, normalised lemma)
+
+
 @dataclass(frozen=True)
 class Sample:
     image: str
@@ -54,12 +63,44 @@ class Sample:
     multi_labels: tuple[int, ...]
     pred: int
     category: str
+    # The reference's open-world step, on fg-OOV rows.
+    oov_num_proposals: int | None = None
+    oov_top5: tuple[Proposal, ...] = ()
+
+
+@dataclass(frozen=True)
+class PairProposals:
+    count: int
+    lemmas: frozenset[Proposal]
 
 
 @dataclass
 class Comparison:
     samples: list[Sample]
     ours: list[str]
+    # Our open-world proposals per (predicted class, target) pair.
+    proposals: dict[tuple[int, int], PairProposals] = field(default_factory=dict)
+
+    def proposal_samples(self) -> list[Sample]:
+        return [s for s in self.samples if s.oov_num_proposals is not None]
+
+    def proposal_verdict(self, sample: Sample) -> str:
+        """`match`, or why our proposals differ from the reference's."""
+        ours = self.proposals.get((sample.pred, sample.target), PairProposals(0, frozenset()))
+        if ours.count == 0:
+            return "no proposals (the pair shares a superclass)"
+        count = "count equal"
+        if ours.count != sample.oov_num_proposals:
+            count = "too many" if ours.count > (sample.oov_num_proposals or 0) else "too few"
+        missing = any(p not in ours.lemmas for p in sample.oov_top5)
+        if count == "count equal" and not missing:
+            return "match"
+        return count + (", top-5 missing" if missing else "")
+
+    @property
+    def proposal_agreement(self) -> tuple[int, int]:
+        checked = self.proposal_samples()
+        return sum(self.proposal_verdict(s) == "match" for s in checked), len(checked)
 
     def pairs(self) -> list[tuple[Sample, str]]:
         return list(zip(self.samples, self.ours, strict=True))
@@ -76,6 +117,33 @@ class Comparison:
         return Counter((s.category, o) for s, o in self.pairs())
 
 
+def parse_oov_top5(text: str) -> tuple[Proposal, ...]:
+    """`[(offset, 'lemma', 'p%'), ...]` as the reference printed a Python list.
+
+    Some rows of the published file escape every single quote (`\\'`), a
+    quirk of how it was written; the lemma keeps its apostrophe (`pj's`).
+    """
+    if "\\'" in text:
+        text = text.replace("\\'", "'")
+    try:
+        entries = ast.literal_eval(text)
+    except (SyntaxError, ValueError) as error:
+        raise ValueError(f"oov_top5 is not a list of tuples ({error})") from None
+    if not isinstance(entries, list):
+        raise ValueError("oov_top5 is not a list of tuples")
+    proposals = []
+    for entry in entries:
+        if not (
+            isinstance(entry, tuple)
+            and len(entry) >= 2
+            and isinstance(entry[0], int)
+            and isinstance(entry[1], str)
+        ):
+            raise ValueError(f"oov_top5 entry {entry!r} is not (offset, lemma, probability)")
+        proposals.append((entry[0], entry[1]))
+    return tuple(proposals)
+
+
 def read_samples(path: Path) -> list[Sample]:
     with path.open(newline="", encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
@@ -89,8 +157,16 @@ def read_samples(path: Path) -> list[Sample]:
                 raise SamplesError(f"{where}: unknown category {row['category']!r}")
             try:
                 multi = tuple(int(c) for c in row["multi_labels"].split())
+                count = (row.get("oov_num_proposals") or "").strip()
+                top5 = (row.get("oov_top5") or "").strip()
                 sample = Sample(
-                    row["image"], int(row["target"]), multi, int(row["pred"]), row["category"]
+                    row["image"],
+                    int(row["target"]),
+                    multi,
+                    int(row["pred"]),
+                    row["category"],
+                    int(count) if count else None,
+                    parse_oov_top5(top5) if top5 else (),
                 )
             except ValueError as error:
                 raise SamplesError(f"{where}: {error}") from error
@@ -141,6 +217,7 @@ def classify_samples(samples: list[Sample], work_dir: Path | None = None) -> Com
                 "build",
                 "--select",
                 "+int_error_categories",
+                "+int_oov_pair_proposals",
                 "--resource-type",
                 "seed",
                 "--resource-type",
@@ -158,8 +235,21 @@ def classify_samples(samples: list[Sample], work_dir: Path | None = None) -> Com
                     "select image_id, predicted_class_id, error_category from int_error_categories"
                 ).fetchall()
             )
+            proposals = _pair_proposals(connection)
     ours = [decided.get((s.image, s.pred), "not_an_error") for s in samples]
-    return Comparison(samples, ours)
+    return Comparison(samples, ours, proposals)
+
+
+def _pair_proposals(
+    connection: duckdb.DuckDBPyConnection,
+) -> dict[tuple[int, int], PairProposals]:
+    lemmas: dict[tuple[int, int], list[Proposal]] = {}
+    for pred, target, offset, lemma in connection.execute(
+        "select predicted_class_id, label_class_id, wordnet_offset, lemma "
+        "from int_oov_pair_proposals"
+    ).fetchall():
+        lemmas.setdefault((pred, target), []).append((offset, lemma))
+    return {pair: PairProposals(len(rows), frozenset(rows)) for pair, rows in lemmas.items()}
 
 
 def report(comparison: Comparison) -> str:
@@ -179,6 +269,15 @@ def report(comparison: Comparison) -> str:
         lines.append("disagreements (reference -> ours):")
         for (reference, ours), count in sorted(disagreements, key=lambda item: -item[1]):
             lines.append(f"  {reference} -> {ours}: {count}")
+    matching, checked = comparison.proposal_agreement
+    if checked:
+        reasons = Counter(comparison.proposal_verdict(s) for s in comparison.proposal_samples())
+        del reasons["match"]
+        if reasons:
+            lines.append("proposal mismatches (fg-OOV rows):")
+            for reason, count in reasons.most_common():
+                lines.append(f"  {reason}: {count}")
+        lines.append(f"proposals: {100 * matching / checked:.2f}% ({matching}/{checked})")
     total = len(comparison.samples)
     lines.append(
         f"agreement: {100 * comparison.agreeing / total:.2f}% ({comparison.agreeing}/{total})"
@@ -186,8 +285,13 @@ def report(comparison: Comparison) -> str:
     return "\n".join(lines)
 
 
-def failed_thresholds(comparison: Comparison, overall: float, per_category: float) -> list[str]:
+def failed_thresholds(
+    comparison: Comparison, overall: float, per_category: float, proposals: float = 0.0
+) -> list[str]:
     failures = []
+    matching, checked = comparison.proposal_agreement
+    if checked and 100 * matching / checked < proposals:
+        failures.append(f"proposal agreement {100 * matching / checked:.1f}% below {proposals}%")
     total = len(comparison.samples)
     if 100 * comparison.agreeing / total < overall:
         failures.append(f"overall agreement below {overall}%")

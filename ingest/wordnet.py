@@ -28,8 +28,11 @@ class WordNetError(RuntimeError):
 class Synset:
     offset: int
     lemmas: tuple[str, ...]
+    # Every more general synset: class hypernyms (`@`) and, for named
+    # instances, instance hypernyms (`@i`), in the file's order.
     hypernyms: tuple[int, ...]
     gloss: str
+    instance_hypernyms: tuple[int, ...] = ()
 
     @property
     def wnid(self) -> str:
@@ -70,14 +73,16 @@ def _parse_line(line: str, path: Path, line_number: int) -> Synset:
         lemmas = tuple(fields[4 + 2 * i] for i in range(word_count))
         pointer_at = 4 + 2 * word_count
         pointer_count = int(fields[pointer_at])
-        hypernyms = []
+        hypernyms, instance_hypernyms = [], []
         for i in range(pointer_count):
             symbol, target, pos = fields[pointer_at + 1 + 4 * i : pointer_at + 4 + 4 * i]
             if symbol in _HYPERNYM_POINTERS and pos == "n":
                 hypernyms.append(int(target))
+                if symbol == "@i":
+                    instance_hypernyms.append(int(target))
     except (IndexError, ValueError) as error:
         raise WordNetError(f"{path}:{line_number}: cannot parse synset line ({error})") from error
-    return Synset(offset, lemmas, tuple(hypernyms), gloss.strip())
+    return Synset(offset, lemmas, tuple(hypernyms), gloss.strip(), tuple(instance_hypernyms))
 
 
 def _read_synsets(path: Path) -> Iterator[Synset]:
@@ -110,6 +115,14 @@ class WordNet:
             for parent in synset.hypernyms:
                 children.setdefault(parent, []).append(synset.offset)
         return {parent: tuple(sorted(kids)) for parent, kids in children.items()}
+
+    def class_hyponyms(self, offset: int) -> tuple[int, ...]:
+        """Direct hyponyms (`~`), without named instances (`~i`), as NLTK's `hyponyms()`."""
+        return tuple(
+            child
+            for child in self.hyponyms.get(offset, ())
+            if offset not in self[child].instance_hypernyms
+        )
 
     def ancestors(self, offset: int) -> dict[int, int]:
         """Every synset above `offset` on any hypernym path, with its shortest distance."""

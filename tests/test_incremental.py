@@ -56,5 +56,21 @@ def test_incremental_build_equals_full_rebuild(tmp_path: Path) -> None:
                 {summary.format("agg_model_error_summary")}
                 except all
                 {summary.format("full_build.agg_model_error_summary")})""").fetchone()[0]
+        # Open-world proposals: the second run adds only pairs it had not seen.
+        proposals = """select predicted_class_id, label_class_id, proposal_wnid, lemma,
+            proposal_source from {}"""
+        proposal_differences = connection.execute(f"""
+            select count(*) from (
+                ({proposals.format("int_oov_pair_proposals")}
+                 except all
+                 {proposals.format("full_build.int_oov_pair_proposals")})
+                union all
+                ({proposals.format("full_build.int_oov_pair_proposals")}
+                 except all
+                 {proposals.format("int_oov_pair_proposals")}))""").fetchone()[0]
+        proposal_runs = connection.execute(
+            "select count(distinct added_at) from int_oov_pair_proposals"
+        ).fetchone()[0]
     assert counts == (15_000, 5)
     assert (missing, extra, summaries) == (0, 0, 0)
+    assert proposal_differences == 0 and proposal_runs == 2

@@ -8,9 +8,9 @@ import pytest
 
 from ingest.paths import SEEDS_DIR
 from ingest.seeds import classes
-from ingest.seeds.build import build_seeds
+from ingest.seeds.build import AUTHORED_SEEDS, build_seeds
 from ingest.seeds.expert_annotations import AnnotationError, non_prototypical_rows
-from ingest.wordnet import WordNet
+from ingest.wordnet import WordNet, offset_of
 
 
 def read(name: str, folder: Path = SEEDS_DIR) -> list[dict[str, str]]:
@@ -57,7 +57,7 @@ def test_tench_closure_in_the_committed_seed() -> None:
 
 
 def test_committed_seeds_are_what_the_builder_derives(tmp_path: Path, reference_dir: Path) -> None:
-    for authored in ("superclass_definitions", "overlapping_class_pairs"):
+    for authored in (seed.name for seed in AUTHORED_SEEDS):
         (tmp_path / f"{authored}.csv").write_bytes((SEEDS_DIR / f"{authored}.csv").read_bytes())
     names = build_seeds(
         None,
@@ -98,3 +98,41 @@ def test_superclass_lemmas_exist_in_wordnet(wordnet: WordNet) -> None:
     known = {lemma for synset in wordnet.synsets.values() for lemma in synset.lemmas}
     unknown = {row["lemma"] for row in read("superclass_definitions")} - known
     assert not unknown
+
+
+def test_siblings_are_class_hyponyms_of_every_parent_without_named_instances(
+    wordnet: WordNet,
+) -> None:
+    siblings = classes.sibling_wnids(wordnet)
+    # brass (a memorial plaque): its parent `memorial` has four named instances.
+    memorial = wordnet[offset_of("n03743902")]
+    instances = [
+        s
+        for s in wordnet.hyponyms[memorial.offset]
+        if s not in wordnet.class_hyponyms(memorial.offset)
+    ]
+    assert {wordnet[s].name for s in instances} >= {"Lincoln_Memorial", "Statue_of_Liberty"}
+    assert not {wordnet[s].wnid for s in instances} & siblings
+    assert {wordnet[s].wnid for s in wordnet.class_hyponyms(memorial.offset)} <= siblings
+    # The class itself is a child of its parent, hence in the set.
+    assert "n02892201" in siblings
+
+
+def test_synset_ancestors_start_with_the_synset_itself(wordnet: WordNet) -> None:
+    rows = classes.synset_ancestor_rows(wordnet, {"n03736970"})  # mechanical_device
+    assert rows[0] == {"wnid": "n03736970", "ancestor_wnid": "n03736970", "distance": 0}
+    names = {wordnet[offset_of(r["ancestor_wnid"])].name: r["distance"] for r in rows}
+    assert names["device"] == 2 and names["entity"] > names["artifact"]
+
+
+def test_committed_seeds_reach_the_seesaw_beside_the_swing() -> None:
+    # The reference proposes the seesaw for a swing: a sibling under plaything.
+    edges = read("wordnet_hypernym_edges")
+    swing_parents = {r["hypernym_wnid"] for r in edges if r["wnid"] == "n04371774"}
+    seesaw_parents = {r["hypernym_wnid"] for r in edges if r["wnid"] == "n04167759"}
+    assert swing_parents & seesaw_parents
+    assert {r["is_instance"] for r in edges} <= {"true", "false"}
+    seesaw = [r["lemma"] for r in read("wordnet_synset_lemmas") if r["wnid"] == "n04167759"]
+    assert "teeter-totter" in seesaw and "teetertotter" in seesaw
+    ancestors = {r["ancestor_wnid"] for r in read("wordnet_synset_ancestors")}
+    assert {r["ancestor_wnid"] for r in read("wordnet_class_ancestors")} <= ancestors

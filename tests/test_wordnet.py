@@ -29,6 +29,15 @@ def test_instance_hypernyms_count_as_ancestors(wordnet: WordNet) -> None:
     assert any(wordnet[node].name == "celestial_body" for node in wordnet.ancestors(mars.offset))
 
 
+def test_class_hyponyms_leave_out_named_instances(wordnet: WordNet) -> None:
+    clock = offset_of("n03046257")
+    big_ben = next(s for s in wordnet.hyponyms[clock] if wordnet[s].name == "Big_Ben")
+    assert wordnet[big_ben].instance_hypernyms == (clock,)
+    assert big_ben not in wordnet.class_hyponyms(clock)
+    assert offset_of("n02694662") in wordnet.class_hyponyms(clock)  # alarm clock
+    assert wordnet[offset_of("n02694662")].instance_hypernyms == ()
+
+
 def test_wnid_round_trip() -> None:
     assert wnid_of(offset_of("n01440764")) == "n01440764"
     with pytest.raises(ValueError, match="not a WordNet noun id"):

@@ -20,6 +20,7 @@ from ingest.wordnet import WordNet
 
 SUPERCLASS_DEFINITIONS = "superclass_definitions"
 OVERLAPPING_CLASS_PAIRS = "overlapping_class_pairs"
+OOV_META_LABELS = "oov_meta_labels"
 
 
 INTEGER_COLUMNS = {
@@ -31,6 +32,7 @@ INTEGER_COLUMNS = {
     "label_class_id",
     "predicted_class_id",
 }
+BOOLEAN_COLUMNS = {"is_instance"}
 
 
 @dataclass
@@ -48,7 +50,11 @@ def write_csv(path: Path, columns: list[str], rows: list[dict[str, object]]) -> 
     with temporary.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        # Booleans as SQL writes them, not Python's `True`.
+        writer.writerows(
+            {k: str(v).lower() if isinstance(v, bool) else v for k, v in row.items()}
+            for row in rows
+        )
     temporary.replace(path)
 
 
@@ -68,6 +74,10 @@ def validate_authored(wordnet: WordNet, seeds_dir: Path) -> None:
         for column in ("label_class_id", "predicted_class_id"):
             if not 0 <= int(row[column]) < len(class_wnids()):
                 raise ValueError(f"{pairs}:{line}: {column} {row[column]} is not a class index")
+    meta_labels = seeds_dir / f"{OOV_META_LABELS}.csv"
+    for line, row in enumerate(read_csv(meta_labels), start=2):
+        if row["lemma"] not in known_lemmas:
+            raise ValueError(f"{meta_labels}:{line}: lemma {row['lemma']!r} is not in WordNet")
 
 
 def derived_seeds(wordnet: WordNet, mistakes: list[Path], samples: list[Path]) -> list[Seed]:
@@ -86,6 +96,8 @@ def derived_seeds(wordnet: WordNet, mistakes: list[Path], samples: list[Path]) -
         "files": {path.name: sha256_of(path) for path in mistakes},
     }
     ancestors = classes.ancestor_rows(wordnet)
+    closure = {row["ancestor_wnid"] for row in ancestors}
+    siblings = classes.sibling_wnids(wordnet)
     reviewed = {
         image: "imagenet_mistakes" for image in expert_annotations.reviewed_image_names(mistakes)
     }
@@ -125,28 +137,48 @@ def derived_seeds(wordnet: WordNet, mistakes: list[Path], samples: list[Path]) -
             ancestors,
         ),
         Seed(
+            "wordnet_synset_ancestors",
+            "Hypernym closure of every synset in the class closure (the classes and all their "
+            "ancestors): the synset itself (distance 0) and every ancestor on every WordNet "
+            "path, with the shortest distance to it.",
+            {
+                "wnid": "WordNet id of the synset.",
+                "ancestor_wnid": "WordNet id of the ancestor (or the synset itself).",
+                "distance": "Fewest hypernym steps from the synset to the ancestor.",
+            },
+            ["wnid", "ancestor_wnid"],
+            {"derived_from": [wordnet_source]},
+            classes.synset_ancestor_rows(wordnet, closure),
+        ),
+        Seed(
             "wordnet_synset_lemmas",
-            "Lemma names of every synset in the class closure, in WordNet's order.",
+            "Lemma names of every synset in the class closure and of every sibling of a class "
+            "(direct hyponym of a class's direct hypernym), in WordNet's order. Lemmas are "
+            "stored as WordNet writes them; models normalise them (lowercase, underscores to "
+            "spaces) where they need prompt text.",
             {
                 "wnid": "WordNet id.",
                 "lemma_rank": "Position of the lemma in the synset (1 = its usual name).",
-                "lemma": "Lemma as WordNet writes it (underscores for spaces).",
+                "lemma": "Lemma as WordNet writes it (case kept, underscores for spaces).",
             },
             ["wnid", "lemma_rank"],
             {"derived_from": [wordnet_source]},
-            classes.synset_lemma_rows(wordnet, {row["ancestor_wnid"] for row in ancestors}),
+            classes.synset_lemma_rows(wordnet, closure | siblings),
         ),
         Seed(
             "wordnet_hypernym_edges",
-            "Direct hypernym links (`@` and instance `@i` pointers) among the synsets of the "
-            "class closure: the WordNet graph above the 1,000 classes.",
+            "Direct hypernym links (`@` and instance `@i` pointers) of every synset in the "
+            "class closure and of every sibling of a class: the WordNet graph above the 1,000 "
+            "classes and one level beside them.",
             {
                 "wnid": "WordNet id of the more specific synset.",
                 "hypernym_wnid": "WordNet id of one of its direct hypernyms.",
+                "is_instance": "The link is an instance pointer (`@i`: a named instance of a "
+                "class), not a class hypernym (`@`).",
             },
             ["wnid", "hypernym_wnid"],
             {"derived_from": [wordnet_source]},
-            classes.hypernym_edge_rows(wordnet, {row["ancestor_wnid"] for row in ancestors}),
+            classes.hypernym_edge_rows(wordnet, closure | siblings),
         ),
         Seed(
             "non_prototypical_images",
@@ -213,6 +245,15 @@ AUTHORED_SEEDS = [
         ["label_class_id", "predicted_class_id"],
         {"authored": "from Peychev et al. 2023, Section 3 (collapsed mappings)"},
     ),
+    Seed(
+        OOV_META_LABELS,
+        "The reference study's meta labels of the open-world (fine-grained OOV) step: the "
+        "proposals include the ancestors of the prediction from the first synset on a "
+        "hypernym path (from the root) that has one of these lemmas, downwards.",
+        {"lemma": "WordNet lemma, as WordNet writes it."},
+        ["lemma"],
+        {"authored": "from Peychev et al. 2023 (open-world proposals), issue 4"},
+    ),
 ]
 
 
@@ -238,7 +279,11 @@ def seed_yaml(seeds: list[Seed]) -> dict[str, object]:
             "config": {
                 # Typed explicitly: inference would read a lemma like `1000` as a number.
                 "column_types": {
-                    name: "integer" if name in INTEGER_COLUMNS else "varchar"
+                    name: "integer"
+                    if name in INTEGER_COLUMNS
+                    else "boolean"
+                    if name in BOOLEAN_COLUMNS
+                    else "varchar"
                     for name in seed.columns
                 },
                 "meta": {"provenance": seed.provenance},

@@ -58,6 +58,30 @@ def ancestor_rows(wordnet: WordNet) -> list[dict[str, object]]:
     return rows
 
 
+def sibling_wnids(wordnet: WordNet) -> set[str]:
+    """Every direct hyponym of a direct hypernym of a class: the open-world
+    proposals' siblings. Named instances (`~i`) are not siblings, as NLTK's
+    `hyponyms()` leaves them out; the class itself is included."""
+    siblings = set()
+    for wnid in class_wnids():
+        for parent in wordnet[offset_of(wnid)].hypernyms:
+            siblings.update(wordnet[child].wnid for child in wordnet.class_hyponyms(parent))
+    return siblings
+
+
+def synset_ancestor_rows(wordnet: WordNet, wnids: set[str]) -> list[dict[str, object]]:
+    """Each synset with itself (distance 0) and every ancestor, shortest distance."""
+    rows = []
+    for wnid in sorted(wnids):
+        offset = offset_of(wnid)
+        closure = {offset: 0, **wordnet.ancestors(offset)}
+        for ancestor, distance in sorted(closure.items(), key=lambda item: (item[1], item[0])):
+            rows.append(
+                {"wnid": wnid, "ancestor_wnid": wordnet[ancestor].wnid, "distance": distance}
+            )
+    return rows
+
+
 def synset_lemma_rows(wordnet: WordNet, wnids: set[str]) -> list[dict[str, object]]:
     rows = []
     for wnid in sorted(wnids):
@@ -67,9 +91,16 @@ def synset_lemma_rows(wordnet: WordNet, wnids: set[str]) -> list[dict[str, objec
 
 
 def hypernym_edge_rows(wordnet: WordNet, wnids: set[str]) -> list[dict[str, object]]:
-    """Direct hypernym links among the synsets of the class closure."""
+    """Every direct hypernym link of the given synsets, instance links marked."""
     rows = []
     for wnid in sorted(wnids):
-        for parent in wordnet[offset_of(wnid)].hypernyms:
-            rows.append({"wnid": wnid, "hypernym_wnid": wordnet[parent].wnid})
+        synset = wordnet[offset_of(wnid)]
+        for parent in synset.hypernyms:
+            rows.append(
+                {
+                    "wnid": wnid,
+                    "hypernym_wnid": wordnet[parent].wnid,
+                    "is_instance": parent in synset.instance_hypernyms,
+                }
+            )
     return rows
