@@ -24,6 +24,9 @@ def test_parquet_schemas_match_the_declared_sources() -> None:
         "cooccurrence_labels": schemas.COOCCURRENCE_LABELS.names,
         "oov_verdicts": schemas.OOV_VERDICTS.names,
         "models": schemas.MODELS.names,
+        "clip_image_embeddings": schemas.clip_image_embeddings(4).names,
+        "clip_image_neighbours": schemas.CLIP_IMAGE_NEIGHBOURS.names,
+        "clip_text_embeddings": schemas.clip_text_embeddings(4).names,
     }
 
 

@@ -35,6 +35,12 @@ fine_grained_oov as (
 
 ),
 
+oov_checks as (
+
+    select * from {{ ref('int_oov_checks') }}
+
+),
+
 spurious_correlation as (
 
     select * from {{ ref('int_rule_spurious_correlation') }}
@@ -75,7 +81,14 @@ categorised as (
         fine_grained.shared_superclass,
         fine_grained.similar_label_class_id,
         spurious_correlation.cooccurring_label_class_id,
-        spurious_correlation.cooccurrence_image_count
+        spurious_correlation.cooccurrence_image_count,
+        fine_grained_oov.oov_decided_by,
+        oov_checks.oov_check,
+        oov_checks.best_lemma as oov_best_lemma,
+        oov_checks.best_wnid as oov_best_wnid,
+        oov_checks.best_similarity as oov_best_similarity,
+        oov_checks.num_proposals as oov_num_proposals,
+        oov_checks.num_gate_neighbours as oov_num_gate_neighbours
 
     from error_cases
     left join overlapping_classes
@@ -94,6 +107,8 @@ categorised as (
         on
             error_cases.image_id = fine_grained_oov.image_id
             and error_cases.predicted_class_id = fine_grained_oov.predicted_class_id
+    left join oov_checks
+        on error_cases.error_case_key = oov_checks.error_case_key
     left join spurious_correlation
         on
             error_cases.image_id = spurious_correlation.image_id
@@ -131,6 +146,15 @@ final as (
         case
             when error_category = 'spurious_correlation' then cooccurrence_image_count
         end as cooccurrence_image_count,
+        case when error_category = 'fine_grained_oov' then oov_decided_by end as oov_decided_by,
+        -- The open-world check's outcome and evidence, whatever category won:
+        -- `not_evaluated` tells a user the rule could not run (no embeddings).
+        oov_check,
+        oov_best_lemma,
+        oov_best_wnid,
+        oov_best_similarity,
+        oov_num_proposals,
+        oov_num_gate_neighbours,
         {{ run_started_timestamp() }} as classified_at
 
     from categorised

@@ -65,6 +65,9 @@ class_counts as (
             count(case when prediction_errors.error_category = '{{ category }}' then 1 end)
                 as num_{{ category }},
         {% endfor %}
+        count(prediction_errors.oov_check) as num_oov_checks,
+        count(case when prediction_errors.oov_check = 'not_evaluated' then 1 end)
+            as num_oov_not_evaluated,
         max(prediction_errors.predictions_written_at) as predictions_written_at,
         count(case when prediction_errors.is_imagenet_m then 1 end) as num_imagenet_m_samples,
         count(
@@ -134,6 +137,8 @@ per_class as (
         sum(num_spurious_correlation) as num_spurious_correlation,
         sum(num_non_prototypical) as num_non_prototypical,
         sum(num_model_failure) as num_model_failure,
+        sum(num_oov_checks) as num_oov_checks,
+        sum(num_oov_not_evaluated) as num_oov_not_evaluated,
         sum(num_imagenet_m_samples) as num_imagenet_m_samples,
         sum(num_imagenet_m_errors) as num_imagenet_m_errors,
         max(predictions_written_at) as predictions_written_at
@@ -163,6 +168,14 @@ final as (
         cast(sum(num_spurious_correlation) as bigint) as num_spurious_correlation,
         cast(sum(num_non_prototypical) as bigint) as num_non_prototypical,
         cast(sum(num_model_failure) as bigint) as num_model_failure,
+        cast(sum(num_oov_checks) as bigint) as num_oov_checks,
+        cast(sum(num_oov_not_evaluated) as bigint) as num_oov_not_evaluated,
+        case
+            when sum(num_oov_checks) = 0 then 'no errors reached it'
+            when sum(num_oov_not_evaluated) = 0 then 'checked'
+            when sum(num_oov_not_evaluated) = sum(num_oov_checks) then 'not evaluated'
+            else 'partly evaluated'
+        end as oov_check_status,
         cast(sum(num_imagenet_m_samples) as bigint) as num_imagenet_m_samples,
         cast(sum(num_imagenet_m_errors) as bigint) as num_imagenet_m_errors,
         max(predictions_written_at) as predictions_written_at

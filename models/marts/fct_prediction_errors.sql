@@ -56,6 +56,13 @@ final as (
         error_categories.similar_label_class_id,
         error_categories.cooccurring_label_class_id,
         error_categories.cooccurrence_image_count,
+        error_categories.oov_decided_by,
+        error_categories.oov_check,
+        error_categories.oov_best_lemma,
+        error_categories.oov_best_wnid,
+        error_categories.oov_best_similarity,
+        error_categories.oov_num_proposals,
+        error_categories.oov_num_gate_neighbours,
         predictions.predictions_written_at,
         {{ run_started_timestamp() }} as classified_at
 
