@@ -456,7 +456,8 @@ def print_summary() -> None:
                    round(mla, 2) as mla, num_overlapping_classes as overlapping,
                    num_multi_label as multi_label, num_fine_grained as fine_grained,
                    num_fine_grained_oov as fg_oov, num_spurious_correlation as spurious,
-                   num_non_prototypical as non_proto, num_model_failure as failure
+                   num_non_prototypical as non_proto, num_model_failure as failure,
+                   oov_check_status as oov_rule
             from agg_model_error_summary
             where class_group = 'all'
             order by model_id

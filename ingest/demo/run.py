@@ -86,7 +86,14 @@ def errors_table(database: Path) -> str:
                 coalesce(labels.class_name, '(no class)') as label,
                 predicted.class_name as prediction,
                 errors.error_category as category,
-                coalesce(errors.shared_superclass, cooccurring.class_name, '') as evidence
+                coalesce(
+                    errors.shared_superclass, cooccurring.class_name,
+                    case
+                        when errors.error_category = 'fine_grained_oov'
+                            then 'CLIP: ' || errors.oov_best_lemma
+                    end,
+                    ''
+                ) as evidence
             from fct_prediction_errors as errors
             inner join dim_classes as predicted on errors.predicted_class_id = predicted.class_id
             left join dim_classes as labels on errors.label_class_id = labels.class_id
@@ -101,8 +108,9 @@ def errors_table(database: Path) -> str:
             select model_id as model, num_samples as photos, round(top1_accuracy, 1) as top1,
                    round(mla, 1) as mla, num_overlapping_classes as overlapping,
                    num_multi_label as multi_label, num_fine_grained as fine_grained,
-                   num_spurious_correlation as spurious, num_non_prototypical as non_proto,
-                   num_model_failure as failure
+                   num_fine_grained_oov as fg_oov, num_spurious_correlation as spurious,
+                   num_non_prototypical as non_proto, num_model_failure as failure,
+                   oov_check_status as oov_rule
             from agg_model_error_summary where class_group = 'all' order by model_id
             """
         )
