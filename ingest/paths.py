@@ -40,3 +40,11 @@ def labels_dir(root: Path | None = None) -> Path:
 
 def oov_dir(root: Path | None = None) -> Path:
     return (root or data_root()) / "oov"
+
+
+def experts_dir(root: Path | None = None) -> Path:
+    return (root or data_root()) / "experts"
+
+
+def reference_dir(root: Path | None = None) -> Path:
+    return (root or data_root()) / "reference"

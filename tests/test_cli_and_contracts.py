@@ -24,6 +24,9 @@ def test_parquet_schemas_match_the_declared_sources() -> None:
         "cooccurrence_labels": schemas.COOCCURRENCE_LABELS.names,
         "oov_verdicts": schemas.OOV_VERDICTS.names,
         "models": schemas.MODELS.names,
+        "expert_categories": schemas.EXPERT_CATEGORIES.names,
+        "reference_model_stats": schemas.REFERENCE_MODEL_STATS.names,
+        "reference_models": schemas.REFERENCE_MODELS.names,
     }
 
 
