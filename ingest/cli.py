@@ -218,6 +218,10 @@ def _run_demo(args: argparse.Namespace) -> None:
         )
     )
     print(f"\nQuery it from Python: duckdb.connect({str(database)!r}, read_only=True)")
+    print(
+        "Report with plots among the reference's 962 models: "
+        f"imagenet-errors --database {database} report --output {PROJECT_DIR / 'report'}"
+    )
 
 
 def _add_synth(commands: argparse._SubParsersAction) -> None:

@@ -92,12 +92,13 @@ def import_reference_models(
 ) -> list[Path]:
     """Write the reference's per-model stats and model list under `root`/reference."""
     source = directory or DEFAULT_DIR
+    # Every file is checked before any is read: all of them, or nothing written.
+    paths = {name: _checked(source, name, verify) for name in SHA256}
     stats: list[dict[str, object]] = []
     for group in CLASS_GROUPS:
-        path = _checked(source, f"stats_imagenet_{group}.csv", verify)
+        path = paths[f"stats_imagenet_{group}.csv"]
         stats += _read_rows(path, schemas.REFERENCE_MODEL_STATS, {"class_group": group})
-    summary_path = _checked(source, "models_summary.csv", verify)
-    models = _read_rows(summary_path, schemas.REFERENCE_MODELS, {})
+    models = _read_rows(paths["models_summary.csv"], schemas.REFERENCE_MODELS, {})
     target = reference_dir(root)
     return [
         write_parquet_atomically(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from ingest import classifiers, image_sets, inference, labels
+from ingest import classifiers, image_sets, inference, labels, reference_models
 from ingest.dbt_runner import run_dbt
 
 DEMO_MODELS = ("efficientnet_lite0", "efficientnet_lite1", "efficientnet_lite2")
@@ -34,8 +34,22 @@ def run_demo(root: Path, database: Path, models: list[str], workers: int, progre
     write_demo_labels(image_set, root)
     specs = [classifiers.resolve(name) for name in models]
     inference.run(image_set, specs, root, workers=workers, progress=progress)
+    ingest_reference_models(root)
     run_dbt(["build"], root=root, database=database, quiet=True)
     return errors_table(database)
+
+
+def ingest_reference_models(root: Path) -> None:
+    """The reference's 962 models, for the report to place the demo models among
+    them, from the default local folder when it exists."""
+    folder = reference_models.DEFAULT_DIR
+    if not folder.is_dir():
+        print(
+            f"demo: no reference results at {folder}, so the report will show the demo "
+            "models alone; `imagenet-errors reference-models --from DIR` adds them"
+        )
+        return
+    reference_models.import_reference_models(folder, root=root)
 
 
 def errors_table(database: Path) -> str:
