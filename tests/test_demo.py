@@ -6,7 +6,9 @@ from pathlib import Path
 
 import duckdb
 
+from ingest import reference_models
 from ingest.demo.run import DEMO_MODELS, run_demo
+from ingest.report import write_report
 
 
 def test_demo_classifies_real_photos_with_three_real_models(tmp_path: Path) -> None:
@@ -32,3 +34,13 @@ def test_demo_classifies_real_photos_with_three_real_models(tmp_path: Path) -> N
     # The dahlia has no ImageNet class: every model's prediction for it is an error.
     assert printed.count("flower.jpg") == 3
     assert "fine_grained" in printed or "multi_label" in printed
+
+    # The acceptance of the report: the demo models among the reference's 962.
+    report = write_report(database, tmp_path / "report")
+    assert report.html.is_file() and len(report.plots) == 10
+    if reference_models.DEFAULT_DIR.is_dir():
+        assert report.notes == []
+        with duckdb.connect(str(database), read_only=True) as connection:
+            assert connection.execute(
+                "select count(*) from agg_reference_model_errors where class_group = 'all'"
+            ).fetchone() == (962,)
