@@ -27,6 +27,8 @@ Typical use on ImageNet:
   imagenet-errors predictions import FILE --model NAME
   imagenet-errors build                   # dbt build: classify every error
   imagenet-errors summary                 # errors by category, per model
+  imagenet-errors reference-models        # the reference study's 962 models, for the report
+  imagenet-errors report                  # HTML + PNG plots among the reference's models
 """
 
 

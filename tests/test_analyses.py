@@ -15,6 +15,7 @@ from ingest import reference_models
 from ingest.dbt_runner import run_dbt
 from ingest.experts_import import import_experts
 from ingest.paths import PROJECT_DIR
+from ingest.predictions_import import write_predictions
 from ingest.report import write_report
 from ingest.report.html import format_value
 
@@ -194,3 +195,39 @@ def test_reference_models_refuse_an_altered_file(tmp_path: Path) -> None:
     (tmp_path / "models_summary.csv").unlink()
     with pytest.raises(ValueError, match=r"models_summary\.csv not found"):
         reference_models.import_reference_models(tmp_path, verify=False, root=tmp_path / "data")
+
+
+def test_shared_error_marts_are_rebuilt_only_when_new_rows_are_classified(build) -> None:
+    """Runs last: it adds a model to the module's build."""
+    base, database = build
+    before = query(database, "select max(source_classified_at) from agg_common_errors")
+    root = base / "data"
+    # A mark that survives only if a build leaves the table alone.
+    marked = "select count(*) from agg_common_errors where multi_label_class_ids = 'kept'"
+    with duckdb.connect(str(database)) as connection:
+        connection.execute("update agg_common_errors set multi_label_class_ids = 'kept'")
+    run_dbt(["build", "--select", "+agg_class_error_profile"], root=root, database=database)
+    assert query(database, marked) != [(0,)]
+    with duckdb.connect(str(database), read_only=True) as connection:
+        images, classes = zip(
+            *connection.execute(
+                "select image_id, predicted_class_id from fct_prediction_errors "
+                "where model_id = 'vit3b'"
+            ).fetchall(),
+            strict=True,
+        )
+    write_predictions("vit3b_again", list(images), [[c] for c in classes], root=root)
+    run_dbt(["build", "--select", "+agg_class_error_profile"], root=root, database=database)
+    assert query(database, "select max(source_classified_at) from agg_common_errors") > before
+    assert query(database, marked) == [(0,)]
+    # Each vit3b mistake is now made by one more model, and the profile follows.
+    ((errors, evaluated_errors),) = query(
+        database,
+        "select count(*), count(case when not is_problematic and label_class_id is not null "
+        "then 1 end) from fct_prediction_errors where not is_top1_correct",
+    )
+    assert query(database, "select sum(num_models) from agg_common_errors") == [(errors,)]
+    assert query(database, "select sum(num_errors) from agg_class_error_profile") == [
+        (evaluated_errors,)
+    ]
+    assert query(database, "select max(num_models) from agg_common_errors") == [(3,)]

@@ -1,12 +1,28 @@
 -- The mistakes models share: one row per (image, predicted class) that at
 -- least one model got wrong (top-1), with how many models made it, its
 -- category, the label and the image's accepted multi-labels, as in the
--- reference's common_error_samples.
+-- reference's common_error_samples. A sum over every model: rebuilt whole,
+-- but only when fct_prediction_errors has rows newer than the last build
+-- (`source_classified_at`), so a build with nothing new costs nothing here.
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{% if is_incremental() %}delete from {{ this }} where source_classified_at
+            < (select max(classified_at) from {{ ref('fct_prediction_errors') }}){% endif %}",
+    )
+}}
+
 with
 
 prediction_errors as (
 
     select * from {{ ref('fct_prediction_errors') }}
+    {% if is_incremental() %}
+        -- Read nothing when the pre-hook kept the table (it was fresh).
+        where not exists (select 1 from {{ this }})
+    {% endif %}
 
 ),
 
@@ -19,6 +35,14 @@ multi_labels as (
 classes as (
 
     select * from {{ ref('dim_classes') }}
+
+),
+
+newest_classification as (
+
+    select max(classified_at) as source_classified_at
+
+    from prediction_errors
 
 ),
 
@@ -93,9 +117,11 @@ final as (
         error_pairs.num_models,
         image_models.num_models_evaluated,
         {{ percent_of('error_pairs.num_models', 'image_models.num_models_evaluated') }}
-            as percent_of_models
+            as percent_of_models,
+        newest_classification.source_classified_at
 
     from error_pairs
+    cross join newest_classification
     inner join image_models
         on error_pairs.image_id = image_models.image_id
     inner join classes as predicted
