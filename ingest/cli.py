@@ -29,6 +29,8 @@ Typical use on ImageNet:
       --per-class 100 --images imagenet-val --image-dir /data/imagenet/val
   imagenet-errors build                   # dbt build: classify every error
   imagenet-errors summary                 # errors by category, per model
+  imagenet-errors reference-models        # the reference study's 962 models, for the report
+  imagenet-errors report                  # HTML + PNG plots among the reference's models
 """
 
 
@@ -322,6 +324,10 @@ def _run_demo(args: argparse.Namespace) -> None:
         )
     )
     print(f"\nQuery it from Python: duckdb.connect({str(database)!r}, read_only=True)")
+    print(
+        "Report with plots among the reference's 962 models: "
+        f"imagenet-errors --database {database} report --output {PROJECT_DIR / 'report'}"
+    )
 
 
 def _add_synth(commands: argparse._SubParsersAction) -> None:
@@ -397,6 +403,63 @@ def _add_compare(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--work-dir", type=Path, help="keep the scratch data and database here")
 
 
+def _add_analyses(commands: argparse._SubParsersAction) -> None:
+    from ingest.reference_models import DEFAULT_DIR
+
+    experts = commands.add_parser(
+        "experts",
+        help="import the expert-reviewed mistakes of ViT-3B and Greedy Soups",
+        description="Write the mistakes Vasudevan et al. (2022) reviewed as the predictions of "
+        "two models (vit3b, greedy_soups; only the reviewed images) and their expert "
+        "categories, for the agg_expert_agreement mart. Multi-labels: Shankar et al.'s "
+        "file when given, else the labels already under the data root, else ImageNet-ReaL "
+        "for the reviewed images.",
+    )
+    kinds = experts.add_subparsers(dest="kind", required=True)
+    expert_import = kinds.add_parser("import", help="read the mistakes files from a folder")
+    expert_import.add_argument(
+        "--mistakes-dir",
+        type=Path,
+        required=True,
+        help="folder with vit3b_mistakes.json and greedy_soups_mistakes.json "
+        "(github.com/google-research/imagenet-mistakes, metadata/)",
+    )
+    expert_import.add_argument(
+        "--shankar", type=Path, help="human_accuracy_v3.0.0.json, for the multi-labels"
+    )
+
+    reference = commands.add_parser(
+        "reference-models",
+        help="ingest the reference study's results for its 962 models",
+        description="Read stats_imagenet_{all,organism,artifact,other}.csv and "
+        "models_summary.csv (github.com/eth-sri/automated-error-analysis) from a local "
+        "folder, check their published sha256 and write them as Parquet under the data "
+        "root, for agg_reference_model_errors.",
+    )
+    reference.add_argument(
+        "--from",
+        dest="source_dir",
+        type=Path,
+        default=DEFAULT_DIR,
+        help=f"folder with the CSV files (default {DEFAULT_DIR})",
+    )
+    reference.add_argument(
+        "--no-verify", action="store_true", help="accept files whose sha256 differs"
+    )
+
+    report = commands.add_parser(
+        "report",
+        help="write the HTML report and its PNG plots from the marts",
+        description="Read the warehouse read-only and write report.html (plots embedded) "
+        "and the plots as PNG: error categories against top-1 and MLA among the "
+        "reference's 962 models, MLA variants, organisms vs artifacts, categories per "
+        "model, the most common errors and the expert agreement.",
+    )
+    report.add_argument(
+        "--output", type=Path, help="folder to write to (default report/ in the project)"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="imagenet-errors",
@@ -424,6 +487,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_oov(commands)
     _add_build(commands)
     _add_compare(commands)
+    _add_analyses(commands)
     return parser
 
 
@@ -510,6 +574,26 @@ def main(argv: Sequence[str] | None = None) -> int:
             build_warehouse(full_refresh=args.full_refresh, select=args.select)
         elif args.command == "summary":
             print_summary()
+        elif args.command == "experts":
+            from ingest.experts_import import import_experts
+
+            result = import_experts(args.mistakes_dir, args.shankar)
+            for path in result.written:
+                print(f"wrote {path}")
+            print(f"labels: {result.labels_note}")
+            print("next: imagenet-errors build, then query agg_expert_agreement")
+        elif args.command == "reference-models":
+            from ingest.reference_models import import_reference_models
+
+            for path in import_reference_models(args.source_dir, verify=not args.no_verify):
+                print(f"wrote {path}")
+        elif args.command == "report":
+            from ingest.report import DEFAULT_OUTPUT, write_report
+
+            report = write_report(database_path(), args.output or DEFAULT_OUTPUT)
+            for note in report.notes:
+                print(f"note: {note}", file=sys.stderr)
+            print(f"wrote {report.html} and {len(report.plots)} plots in {report.html.parent}")
         elif args.command == "compare-reference":
             from ingest.compare_reference import (
                 classify_samples,

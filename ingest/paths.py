@@ -74,3 +74,11 @@ def clip_image_neighbours_dir(root: Path | None = None) -> Path:
 
 def clip_text_embeddings_dir(root: Path | None = None) -> Path:
     return clip_dir(root) / "text_embeddings"
+
+
+def experts_dir(root: Path | None = None) -> Path:
+    return (root or data_root()) / "experts"
+
+
+def reference_dir(root: Path | None = None) -> Path:
+    return (root or data_root()) / "reference"

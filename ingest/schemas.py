@@ -142,4 +142,78 @@ def clip_text_embeddings(dimension: int) -> pa.Schema:
     )
 
 
+EXPERT_CATEGORIES = pa.schema(
+    [
+        ("model_id", pa.string()),
+        ("image_id", pa.string()),
+        ("predicted_class_id", pa.int16()),
+        ("expert_category", pa.string()),
+        ("expert_severity", pa.string()),
+    ]
+)
+
+# The reference's stats_imagenet_<group>.csv columns, in its order and names
+# (`imagenet-m` written `imagenet_m`, `num_OOV_clip` lower-cased), after the group.
+REFERENCE_MODEL_STATS = pa.schema(
+    [("class_group", pa.string()), ("model_dir_id", pa.string()), ("num_params", pa.int64())]
+    + [(name, pa.string()) for name in ("training_data", "arch", "arch_family", "arch_group")]
+    + [("extra_annotations", pa.string())]
+    + [
+        (name, pa.float64())
+        for name in ("top1_val_acc", "imagenet_top1_val_acc", "imagenet_mla_val_acc")
+    ]
+    + [
+        (name, pa.int64())
+        for name in (
+            "num_all_samples",
+            "num_group_samples",
+            "num_group_correct",
+            "num_all_top1_errors",
+            "num_group_top1_errors",
+        )
+    ]
+    + [
+        (name, pa.float64())
+        for name in (
+            "mla_all",
+            "mla_all_minor_error",
+            "mla_all_explainable_error",
+            "mla_group",
+            "mla_group_minor_error",
+            "mla_group_explainable_error",
+        )
+    ]
+    + [
+        (name, pa.int64())
+        for name in (
+            "num_collapsed_mappings",
+            "num_ambiguous",
+            "num_same_superclass",
+            "num_common_co_occ",
+            "num_non_prototypical",
+            "num_oov_clip",
+            "num_not_classified",
+            "num_all_imagenet_m_samples",
+            "num_group_imagenet_m_samples",
+            "num_imagenet_m_errors",
+        )
+    ]
+)
+
+REFERENCE_MODELS = pa.schema(
+    [("idx", pa.int32())]
+    + [
+        (name, pa.string())
+        for name in (
+            "model_id",
+            "source",
+            "arch",
+            "arch_group",
+            "arch_family",
+            "dataset",
+            "extra_annotations",
+        )
+    ]
+)
+
 VERDICTS = ("correct", "unclear", "wrong")

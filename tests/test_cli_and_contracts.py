@@ -27,6 +27,9 @@ def test_parquet_schemas_match_the_declared_sources() -> None:
         "clip_image_embeddings": schemas.clip_image_embeddings(4).names,
         "clip_image_neighbours": schemas.CLIP_IMAGE_NEIGHBOURS.names,
         "clip_text_embeddings": schemas.clip_text_embeddings(4).names,
+        "expert_categories": schemas.EXPERT_CATEGORIES.names,
+        "reference_model_stats": schemas.REFERENCE_MODEL_STATS.names,
+        "reference_models": schemas.REFERENCE_MODELS.names,
     }
 
 

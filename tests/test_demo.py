@@ -6,7 +6,9 @@ from pathlib import Path
 
 import duckdb
 
+from ingest import reference_models
 from ingest.demo.run import DEMO_MODELS, run_demo
+from ingest.report import write_report
 
 
 def test_demo_classifies_real_photos_with_three_real_models(tmp_path: Path) -> None:
@@ -40,3 +42,13 @@ def test_demo_classifies_real_photos_with_three_real_models(tmp_path: Path) -> N
             f"from read_parquet('{clip}/image_neighbours/*.parquet')"
         ).fetchone()
     assert neighbours[:2] == (16, 10)
+
+    # The acceptance of the report: the demo models among the reference's 962.
+    report = write_report(database, tmp_path / "report")
+    assert report.html.is_file() and len(report.plots) == 10
+    if reference_models.DEFAULT_DIR.is_dir():
+        assert report.notes == []
+        with duckdb.connect(str(database), read_only=True) as connection:
+            assert connection.execute(
+                "select count(*) from agg_reference_model_errors where class_group = 'all'"
+            ).fetchone() == (962,)

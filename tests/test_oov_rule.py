@@ -82,9 +82,9 @@ def test_the_clip_check_decides_fine_grained_oov(tmp_path: Path) -> None:
 
     # Without embeddings the rule says so instead of counting nothing.
     run_dbt(["build", "--exclude-resource-type", "unit_test"], root, database, True, tmp_path)
-    assert query(
-        database, "select error_category, oov_check from fct_prediction_errors"
-    ) == [("model_failure", "not_evaluated")]
+    assert query(database, "select error_category, oov_check from fct_prediction_errors") == [
+        ("model_failure", "not_evaluated")
+    ]
     assert query(
         database,
         "select oov_check_status from agg_model_error_summary where class_group = 'all'",

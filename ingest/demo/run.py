@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-from ingest import classifiers, image_sets, inference, labels
+from ingest import classifiers, image_sets, inference, labels, reference_models
 from ingest.clip_embed import EmbedOptions, run_embed
 from ingest.clip_model import ClipSpec, load_clip
 from ingest.dbt_runner import run_dbt
@@ -72,8 +72,22 @@ def run_demo(
     weights = clip_checkpoint or "random weights: for the demo only"
     print(f"demo: CLIP {clip_model} ({weights})")
     print(embed_demo(image_set, root, database, clip_model, clip_checkpoint, progress))
+    ingest_reference_models(root)
     run_dbt(["build"], root=root, database=database, quiet=True)
     return errors_table(database)
+
+
+def ingest_reference_models(root: Path) -> None:
+    """The reference's 962 models, for the report to place the demo models among
+    them, from the default local folder when it exists."""
+    folder = reference_models.DEFAULT_DIR
+    if not folder.is_dir():
+        print(
+            f"demo: no reference results at {folder}, so the report will show the demo "
+            "models alone; `imagenet-errors reference-models --from DIR` adds them"
+        )
+        return
+    reference_models.import_reference_models(folder, root=root)
 
 
 def errors_table(database: Path) -> str:
