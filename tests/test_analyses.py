@@ -14,7 +14,7 @@ import pytest
 from ingest import reference_models
 from ingest.dbt_runner import run_dbt
 from ingest.experts_import import import_experts
-from ingest.paths import PROJECT_DIR
+from ingest.paths import PROJECT_DIR, working_database_path
 from ingest.predictions_import import write_predictions
 from ingest.report import write_report
 from ingest.report.html import format_value
@@ -202,9 +202,10 @@ def test_shared_error_marts_are_rebuilt_only_when_new_rows_are_classified(build)
     base, database = build
     before = query(database, "select max(source_classified_at) from agg_common_errors")
     root = base / "data"
-    # A mark that survives only if a build leaves the table alone.
+    # A mark that survives only if a build leaves the table alone. It goes
+    # into the working file, where dbt keeps the incremental state.
     marked = "select count(*) from agg_common_errors where multi_label_class_ids = 'kept'"
-    with duckdb.connect(str(database)) as connection:
+    with duckdb.connect(str(working_database_path(database))) as connection:
         connection.execute("update agg_common_errors set multi_label_class_ids = 'kept'")
     run_dbt(["build", "--select", "+agg_class_error_profile"], root=root, database=database)
     assert query(database, marked) != [(0,)]
