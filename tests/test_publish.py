@@ -175,6 +175,9 @@ def test_readers_holding_the_published_file_never_block_nor_see_a_partial_build(
     with engine.connect() as connection:
         count = connection.execute(sqlalchemy.text("select count(*) from fct_prediction_errors"))
         assert count.scalar() == after
+    # What a BI tool's table browser does: list the columns of a mart.
+    columns = sqlalchemy.inspect(engine).get_columns("agg_model_error_summary")
+    assert {"model_id", "class_group", "oov_check_status"} <= {c["name"] for c in columns}
     engine.dispose()
 
 
