@@ -222,6 +222,9 @@ def classify_samples(samples: list[Sample], work_dir: Path | None = None) -> Com
                 "seed",
                 "--resource-type",
                 "model",
+                # No CLIP embeddings here, and the proposals are checked all the same.
+                "--vars",
+                '{"oov_proposals_for_all_pairs": true}',
             ],
             root=root,
             database=database,

@@ -9,8 +9,10 @@ selection) and skips the seeds that database already holds unchanged.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 from ingest.dbt_runner import DbtRun, run_dbt
 from ingest.paths import PROJECT_DIR, data_root, database_path, working_database_path
@@ -33,6 +35,7 @@ def build_warehouse(
     select: str | None = None,
     quiet: bool = False,
     work_dir: Path | None = None,
+    dbt_vars: dict[str, Any] | None = None,
 ) -> DbtRun:
     root = root or data_root()
     database = database or database_path()
@@ -50,6 +53,8 @@ def build_warehouse(
         command += ["--exclude", "resource_type:seed,state:unmodified", "--state", str(previous)]
     if select:
         command += ["--select", select]
+    if dbt_vars:
+        command += ["--vars", json.dumps(dbt_vars)]
     run = run_dbt(command, root=root, database=database, quiet=quiet, work_dir=work_dir)
     # A partial build may have skipped the seeds: it leaves no state.
     if select is None:

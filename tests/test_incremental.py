@@ -11,8 +11,12 @@ from ingest.dbt_runner import run_dbt
 from ingest.synth import synthesise
 from ingest.warehouse_build import build_warehouse
 
+# The synthetic workload has no CLIP embeddings: ask for the open-world
+# proposals of every pair, so both runs produce some.
+ALL_PAIRS = {"oov_proposals_for_all_pairs": True}
 # Seeds and models, not tests: the point here is what the models produce.
 BUILD = ["build", "--resource-type", "seed", "--resource-type", "model"]
+BUILD += ["--vars", json.dumps(ALL_PAIRS)]
 COLUMNS = """model_id, image_id, label_class_id, predicted_class_id, is_top1_correct,
     is_multi_label_correct, error_category, error_severity, shared_superclass,
     similar_label_class_id, cooccurring_label_class_id, cooccurrence_image_count"""
@@ -23,9 +27,13 @@ def test_incremental_build_equals_full_rebuild(tmp_path: Path) -> None:
     incremental, full = tmp_path / "incremental.duckdb", tmp_path / "full.duckdb"
     synthesise(3, 3000, root, progress=False)
     # The incremental side builds as `imagenet-errors build` does, data tests included.
-    build_warehouse(root=root, database=incremental, quiet=True, work_dir=tmp_path)
+    build_warehouse(
+        root=root, database=incremental, quiet=True, work_dir=tmp_path, dbt_vars=ALL_PAIRS
+    )
     synthesise(2, 3000, root, first_model=3, progress=False)
-    build_warehouse(root=root, database=incremental, quiet=True, work_dir=tmp_path)
+    build_warehouse(
+        root=root, database=incremental, quiet=True, work_dir=tmp_path, dbt_vars=ALL_PAIRS
+    )
     results = json.loads((tmp_path / "target" / "run_results.json").read_text())["results"]
     executed = {result["unique_id"].split(".")[0] for result in results}
     # The database holds the seeds, unchanged since the first build: not reloaded.

@@ -31,9 +31,8 @@ def query(database: Path, sql: str) -> list[tuple]:
         return connection.execute(sql).fetchall()
 
 
-def write_embeddings(root: Path, lemmas: list[str], chosen: str, neighbour_class: int) -> None:
+def write_image_embedding(root: Path, neighbour_class: int) -> None:
     image = np.array([[1.0, 0.0]], dtype=np.float32)
-    texts = np.array([[1.0, 0.0] if lemma == chosen else [0.0, 1.0] for lemma in lemmas])
     write_parquet_atomically(
         pa.table(
             {
@@ -59,6 +58,10 @@ def write_embeddings(root: Path, lemmas: list[str], chosen: str, neighbour_class
         ),
         paths.clip_image_neighbours_dir(root) / "part-test.parquet",
     )
+
+
+def write_text_embeddings(root: Path, lemmas: list[str], chosen: str) -> None:
+    texts = np.array([[1.0, 0.0] if lemma == chosen else [0.0, 1.0] for lemma in lemmas])
     write_parquet_atomically(
         pa.table(
             {
@@ -79,8 +82,19 @@ def test_the_clip_check_decides_fine_grained_oov(tmp_path: Path) -> None:
     labels.write_cooccurrence_labels(labels.real_labels(), root)
     labels.write_multi_labels({IMAGE: {"correct": [LABEL]}}, "test", root=root)
     write_predictions("swing_model", [IMAGE], [[PREDICTION]], root=root)
+    # Swing's superclass, from the seeds alone, for the neighbours' class.
+    selection = ["--select", "+int_superclass_members", "--indirect-selection", "cautious"]
+    run_dbt(["build", *selection], root, database, True, tmp_path)
+    neighbour_class = query(
+        database,
+        f"""select min(others.class_id) from int_superclass_members as predicted
+            inner join int_superclass_members as others using (superclass)
+            where predicted.class_id = {PREDICTION}""",
+    )[0][0]
+    assert neighbour_class is not None, "swing is in no superclass: the gate could never open"
+    write_image_embedding(root, neighbour_class)
 
-    # Without embeddings the rule says so instead of counting nothing.
+    # Without the prompts' embeddings the rule says so instead of counting nothing.
     run_dbt(["build", "--exclude-resource-type", "unit_test"], root, database, True, tmp_path)
     assert query(database, "select error_category, oov_check from fct_prediction_errors") == [
         ("model_failure", "not_evaluated")
@@ -99,14 +113,7 @@ def test_the_clip_check_decides_fine_grained_oov(tmp_path: Path) -> None:
     lemmas = sorted({lemma for lemma, _, _ in proposals})
     # An out-of-vocabulary lemma of one synset only, so the best proposal is unique.
     chosen = min(lemma for lemma, is_class, uses in proposals if not is_class and uses == 1)
-    neighbour_class = query(
-        database,
-        f"""select min(others.class_id) from int_superclass_members as predicted
-            inner join int_superclass_members as others using (superclass)
-            where predicted.class_id = {PREDICTION}""",
-    )[0][0]
-    assert neighbour_class is not None, "swing is in no superclass: the gate could never open"
-    write_embeddings(root, lemmas, chosen, neighbour_class)
+    write_text_embeddings(root, lemmas, chosen)
 
     run_dbt(
         ["build", "--exclude-resource-type", "unit_test", "--full-refresh"],

@@ -3,7 +3,9 @@
 -- or one of its ancestors, each synset once, one row per lemma. The number of
 -- rows of a pair is its proposal count. Pairs whose classes share a
 -- superclass are left out: the fine-grained rule decides them before the OOV
--- rule (the target is always among an image's multi-labels). Incremental: a
+-- rule (the target is always among an image's multi-labels). Only pairs on
+-- images with a CLIP embedding are kept, the only ones the check can score,
+-- unless the variable `oov_proposals_for_all_pairs` is true. Incremental: a
 -- run adds only pairs not seen before, whichever image or model brings them.
 {{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
 
@@ -40,6 +42,19 @@ same_superclass_pairs as (
 
 ),
 
+image_embeddings as (
+
+    select * from {{ ref('stg_ingest__clip_image_embeddings') }}
+
+),
+
+embedded_images as (
+
+    select distinct image_id
+    from image_embeddings
+
+),
+
 {% if is_incremental() %}
 
     known_pairs as (
@@ -60,6 +75,10 @@ new_pairs as (
         error_cases.label_class_id
 
     from error_cases
+    {% if not var('oov_proposals_for_all_pairs') %}
+        inner join embedded_images
+            on error_cases.image_id = embedded_images.image_id
+    {% endif %}
     left join same_superclass_pairs
         on
             error_cases.predicted_class_id = same_superclass_pairs.class_id
