@@ -19,17 +19,18 @@ The embedded demo, end to end (no network, no data to fetch):
   imagenet-errors demo                    # photos -> 3 real models -> dbt -> errors
 
 Typical use on ImageNet:
-  imagenet-errors predict --model efficientnet_lite0 --model resnet50.a1_in1k \
+  imagenet-errors predict --model efficientnet_lite0 --model resnet50.a1_in1k \\
       --images imagenet-val --image-dir /data/imagenet/val
   imagenet-errors labels original         # ILSVRC-2012 validation labels
   imagenet-errors labels real             # ReaL labels, for label co-occurrence
   imagenet-errors labels shankar FILE     # the multi-label evaluation set
   imagenet-errors predictions import FILE --model NAME
-  imagenet-errors embed --pretrained openai --reference-set /data/imagenet/train \
+  imagenet-errors embed --pretrained openai --reference-set /data/imagenet/train \\
       --per-class 100 --images imagenet-val --image-dir /data/imagenet/val
   imagenet-errors build                   # dbt build: classify every error
   imagenet-errors summary                 # errors by category, per model
   imagenet-errors reference-models        # the reference study's 962 models, for the report
+  imagenet-errors experts import --mistakes-dir DIR   # expert categories, for agreement
   imagenet-errors report                  # HTML + PNG plots among the reference's models
 """
 

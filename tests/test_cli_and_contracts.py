@@ -41,9 +41,23 @@ def test_help_reads_like_the_readme() -> None:
         check=True,
         cwd=PROJECT_DIR,
     )
-    commands = ("seeds", "labels", "predictions", "embed", "build", "summary", "compare-reference")
+    commands = (
+        "seeds",
+        "labels",
+        "predictions",
+        "predict",
+        "embed",
+        "build",
+        "summary",
+        "compare-reference",
+        "reference-models",
+        "experts",
+        "report",
+    )
     for command in commands:
         assert command in result.stdout
+    # Continued example lines stay on their own lines.
+    assert "resnet50.a1_in1k \\\n" in result.stdout
 
 
 def test_unreadable_input_is_a_clear_error(tmp_path, capsys) -> None:

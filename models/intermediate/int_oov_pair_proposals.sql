@@ -48,10 +48,16 @@ image_embeddings as (
 
 ),
 
-embedded_images as (
+-- The images whose cases the check can score: those with an embedding.
+checkable_images as (
 
-    select distinct image_id
+    select image_id
     from image_embeddings
+    {% if var('oov_proposals_for_all_pairs') %}
+        union
+        select image_id
+        from error_cases
+    {% endif %}
 
 ),
 
@@ -75,10 +81,8 @@ new_pairs as (
         error_cases.label_class_id
 
     from error_cases
-    {% if not var('oov_proposals_for_all_pairs') %}
-        inner join embedded_images
-            on error_cases.image_id = embedded_images.image_id
-    {% endif %}
+    inner join checkable_images
+        on error_cases.image_id = checkable_images.image_id
     left join same_superclass_pairs
         on
             error_cases.predicted_class_id = same_superclass_pairs.class_id
