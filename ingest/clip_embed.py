@@ -19,7 +19,6 @@ exist are deleted.
 from __future__ import annotations
 
 import hashlib
-import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +33,12 @@ from tqdm import tqdm
 from ingest import paths, schemas
 from ingest.clip_model import ClipEncoder
 from ingest.embedding_parts import PartFolder, embedding_column, embedding_matrix
-from ingest.image_loading import ImageFiles, collate_decoded, write_skipped_images
+from ingest.image_loading import (
+    ImageFiles,
+    collate_decoded,
+    decoded_batches,
+    write_skipped_images,
+)
 from ingest.image_sets import ImageRecord, ImageSet
 from ingest.nearest_neighbours import NO_GROUP, block_top_k
 from ingest.parquet_io import write_parquet_atomically
@@ -119,13 +123,7 @@ def embed_images(
         unit="img",
         disable=not options.progress,
     )
-    for tensors, indices, errors in loader:
-        for index, error in errors:
-            skipped[index] = error
-            tqdm.write(f"skipped {pending.records[index].path}: {error}", file=sys.stderr)
-        bar.update(len(indices) + len(errors))
-        if tensors is None:
-            continue
+    for tensors, indices in decoded_batches(loader, pending, skipped, bar):
         chunks.append(encoder.encode_images(tensors).numpy())
         records.extend(pending.records[i] for i in indices)
         if len(records) >= options.part_size:

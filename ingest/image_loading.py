@@ -6,12 +6,15 @@ path, recorded under `skipped_images/`, and the run goes on.
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyarrow as pa
 import torch
 from PIL import Image
 from torch.utils.data import Dataset
+from tqdm import tqdm
 
 from ingest import schemas
 from ingest.image_sets import ImageSet
@@ -46,6 +49,23 @@ def collate_decoded(batch):
     errors = [(i, e) for t, i, e in batch if e]
     tensors = torch.stack([t for t, _ in good]) if good else None
     return tensors, [i for _, i in good], errors
+
+
+def decoded_batches(
+    loader: Iterable, image_set: ImageSet, skipped: dict[int, str], bar: tqdm
+) -> Iterator[tuple[torch.Tensor, list[int]]]:
+    """The (tensors, record indices) of each batch with at least one readable image.
+
+    Failures are named on stderr and recorded in `skipped` (index -> error);
+    the progress bar advances over both.
+    """
+    for tensors, indices, errors in loader:
+        for index, error in errors:
+            skipped[index] = error
+            tqdm.write(f"skipped {image_set.records[index].path}: {error}", file=sys.stderr)
+        bar.update(len(indices) + len(errors))
+        if tensors is not None:
+            yield tensors, indices
 
 
 def write_skipped_images(image_set: ImageSet, skipped: dict[int, str], path: Path) -> Path:

@@ -10,7 +10,6 @@ renamed, the models row last: it marks the model complete for `--resume`.
 
 from __future__ import annotations
 
-import sys
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -24,7 +23,12 @@ from torch.utils.data import DataLoader
 from tqdm import tqdm
 
 from ingest import classifiers, schemas
-from ingest.image_loading import ImageFiles, collate_decoded, write_skipped_images
+from ingest.image_loading import (
+    ImageFiles,
+    collate_decoded,
+    decoded_batches,
+    write_skipped_images,
+)
 from ingest.image_sets import ImageSet
 from ingest.parquet_io import write_parquet_atomically
 from ingest.predictions_import import model_partition, write_predictions
@@ -122,13 +126,7 @@ def run(
         description = f"{len(models)} model(s) at {config.input_size[-1]}px"
         bar = tqdm(total=len(image_set.records), desc=description, unit="img", disable=not progress)
         with torch.inference_mode():
-            for tensors, indices, errors in loader:
-                for index, error in errors:
-                    skipped_images[index] = error
-                    tqdm.write(f"skipped {image_set.records[index].path}: {error}", file=sys.stderr)
-                bar.update(len(indices) + len(errors))
-                if tensors is None:
-                    continue
+            for tensors, indices in decoded_batches(loader, image_set, skipped_images, bar):
                 order.extend(indices)
                 batch = tensors.to(target, non_blocking=True, memory_format=torch.channels_last)
                 labels = [image_set.records[i].label_class_id for i in indices]
