@@ -24,7 +24,7 @@ from tqdm import tqdm
 from ingest import labels, schemas
 from ingest.imagenet_metadata import NUM_CLASSES, validation_image_name
 from ingest.parquet_io import write_parquet_atomically
-from ingest.paths import SEEDS_DIR
+from ingest.paths import SEEDS_DIR, labels_dir
 from ingest.predictions_import import predictions_path
 
 # Shares of the error kinds; the rest go to random classes.
@@ -62,9 +62,18 @@ def cooccurring_classes(real: dict[str, list[int]]) -> list[list[int]]:
     return [sorted(t) for t in together]
 
 
-def write_labels(images: list[str], real: dict[str, list[int]], root: Path) -> dict[str, int]:
+def write_labels(
+    images: list[str], real: dict[str, list[int]], root: Path, rewrite: bool = True
+) -> dict[str, int]:
+    """The images' labels; written unless `rewrite` is false and they already are.
+
+    Models added to a workload keep its label files untouched: a rewritten
+    file would make the next build redo everything downstream of the labels.
+    """
     original = labels.original_validation_labels()
     chosen = {image: original[image] for image in images}
+    if not rewrite and (labels_dir(root) / "image_labels.parquet").exists():
+        return chosen
     labels.write_image_labels(chosen, root)
     annotations = {
         image: {"correct": sorted(set(real[image]) | {chosen[image]})} for image in images
@@ -86,7 +95,7 @@ def synthesise(
     """Write labels and `models` models' predictions; model ids start at `first_model`."""
     real = labels.real_labels()
     names = [validation_image_name(i) for i in range(images)]
-    truth = write_labels(names, real, root)
+    truth = write_labels(names, real, root, rewrite=first_model == 0)
     label = np.array([truth[name] for name in names], dtype=np.int32)
     near, near_count = _padded(wordnet_neighbours())
     cooc, cooc_count = _padded(cooccurring_classes(real))

@@ -1,10 +1,15 @@
-"""`imagenet-errors build`: dbt build of the warehouse, without reloading unchanged seeds.
+"""`imagenet-errors build`: dbt build of what changed since the last build.
 
-Every build reloads dbt seeds and reruns their tests, although they change only
-when `imagenet-errors seeds` rewrites them. After each successful build we keep
-dbt's manifest beside the working database (the file dbt builds in, see
-`ingest/publish.py`); the next build compares against it (dbt's `state:`
-selection) and skips the seeds that database already holds unchanged.
+A plain `dbt build` rebuilds every view and table and reruns every test, about
+200 nodes, although adding a model changes only the nodes downstream of the
+predictions. After each successful build we keep dbt's manifest beside the
+working database (the file dbt builds in, see `ingest/publish.py`) with the
+inputs dbt cannot compare (`ingest/build_inputs.py`): the source files, the
+data root, the variables. The next build selects the nodes whose code or seeds
+changed (dbt's `state:modified+`) and the nodes downstream of sources whose
+files changed; the others already hold what a rebuild would give. Without that
+state, or when the data root, the variables or the project settings changed,
+everything is built, except seeds the database already holds unchanged.
 """
 
 from __future__ import annotations
@@ -14,12 +19,16 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from ingest.build_inputs import BuildInputs, current_inputs
 from ingest.dbt_runner import DbtRun, run_dbt
 from ingest.paths import PROJECT_DIR, data_root, database_path, working_database_path
+from ingest.publish import publish_database
 
 # What production builds run; dbt's advice is to leave unit tests to
 # development and CI (bin/test runs them).
 BUILD_COMMAND = ("build", "--exclude-resource-type", "unit_test")
+INPUTS_FILE = "build_inputs.json"
+UNCHANGED_SEEDS = ("--exclude", "resource_type:seed,state:unmodified")
 
 
 def state_dir(database: Path) -> Path:
@@ -41,17 +50,22 @@ def build_warehouse(
     database = database or database_path()
     state = state_dir(database)
     # Moved aside first, so a failed build leaves no state and the next one
-    # reloads every seed.
+    # builds everything.
     previous = state.with_name(state.name + ".previous")
     shutil.rmtree(previous, ignore_errors=True)
     if state.exists():
         state.rename(previous)
+    inputs = current_inputs(root, dbt_vars)
     command = list(BUILD_COMMAND)
     if full_refresh:
         command.append("--full-refresh")
     elif working_database_path(database).exists() and (previous / "manifest.json").exists():
-        command += ["--exclude", "resource_type:seed,state:unmodified", "--state", str(previous)]
-    if select:
+        command += ["--state", str(previous)]
+        if select:
+            command += [*UNCHANGED_SEEDS, "--select", select]
+        else:
+            command += _changed_nodes(inputs, BuildInputs.load(previous / INPUTS_FILE))
+    elif select:
         command += ["--select", select]
     if dbt_vars:
         command += ["--vars", json.dumps(dbt_vars)]
@@ -59,14 +73,26 @@ def build_warehouse(
     # A partial build may have skipped the seeds: it leaves no state.
     if select is None:
         target = (work_dir / "target") if work_dir else PROJECT_DIR / "target"
-        _save_state(target / "manifest.json", state)
+        _save_state(target / "manifest.json", inputs, state)
+        if not database.exists():
+            # A build with nothing to do runs no hook; the published file may be gone.
+            publish_database(working_database_path(database), database)
     shutil.rmtree(previous, ignore_errors=True)
     return run
 
 
-def _save_state(manifest: Path, state: Path) -> None:
+def _changed_nodes(inputs: BuildInputs, previous: BuildInputs | None) -> list[str]:
+    """dbt selection arguments: what changed since the build that left `previous`."""
+    if previous is None or not inputs.same_setting(previous):
+        return list(UNCHANGED_SEEDS)
+    downstream = [f"source:{name}+" for name in inputs.changed_sources(previous)]
+    return ["--select", "state:modified+", *downstream]
+
+
+def _save_state(manifest: Path, inputs: BuildInputs, state: Path) -> None:
     incoming = state.with_name(state.name + ".tmp")
     shutil.rmtree(incoming, ignore_errors=True)
     incoming.mkdir(parents=True)
     shutil.copy2(manifest, incoming / "manifest.json")
+    inputs.save(incoming / INPUTS_FILE)
     incoming.rename(state)

@@ -126,9 +126,12 @@ def test_common_errors_and_class_profiles_count_the_models(build) -> None:
     _, database = build
     (most,) = query(
         database,
-        "select max(num_models), min(num_models), max(num_models_evaluated) from agg_common_errors",
+        "select max(num_models), min(num_models), sum(num_models) from agg_common_errors",
     )
-    assert most[0] == 2 and most[1] == 1 and most[2] == 2
+    (errors,) = query(
+        database, "select count(*) from fct_prediction_errors where not is_top1_correct"
+    )
+    assert most[0] == 2 and most[1] == 1 and most[2] == errors[0]
     # Per class, the category totals add up to the class's errors.
     assert query(
         database,
@@ -197,7 +200,7 @@ def test_reference_models_refuse_an_altered_file(tmp_path: Path) -> None:
         reference_models.import_reference_models(tmp_path, verify=False, root=tmp_path / "data")
 
 
-def test_shared_error_marts_are_rebuilt_only_when_new_rows_are_classified(build) -> None:
+def test_shared_error_marts_add_only_the_cases_new_models_touch(build) -> None:
     """Runs last: it adds a model to the module's build."""
     base, database = build
     before = query(database, "select max(source_classified_at) from agg_common_errors")
@@ -220,7 +223,14 @@ def test_shared_error_marts_are_rebuilt_only_when_new_rows_are_classified(build)
     write_predictions("vit3b_again", list(images), [[c] for c in classes], root=root)
     run_dbt(["build", "--select", "+agg_class_error_profile"], root=root, database=database)
     assert query(database, "select max(source_classified_at) from agg_common_errors") > before
-    assert query(database, marked) == [(0,)]
+    # Only the cases the new model's mistakes touch were rewritten.
+    assert query(database, marked) == query(
+        database,
+        "select count(*) from agg_common_errors where (image_id, predicted_class_id) not in "
+        "(select (image_id, predicted_class_id) from fct_prediction_errors "
+        "where model_id = 'vit3b_again' and not is_top1_correct)",
+    )
+    assert query(database, marked) != [(0,)]
     # Each vit3b mistake is now made by one more model, and the profile follows.
     ((errors, evaluated_errors),) = query(
         database,

@@ -17,68 +17,95 @@ ALL_PAIRS = {"oov_proposals_for_all_pairs": True}
 # Seeds and models, not tests: the point here is what the models produce.
 BUILD = ["build", "--resource-type", "seed", "--resource-type", "model"]
 BUILD += ["--vars", json.dumps(ALL_PAIRS)]
-COLUMNS = """model_id, image_id, label_class_id, predicted_class_id, is_top1_correct,
-    is_multi_label_correct, error_category, error_severity, shared_superclass,
-    similar_label_class_id, cooccurring_label_class_id, cooccurrence_image_count"""
+# Per table, the columns both builds must agree on (timestamps differ). Averages
+# may differ in the last bits with summation order, hence the rounding.
+COMPARED = {
+    "fct_prediction_errors": """model_id, image_id, label_class_id, predicted_class_id,
+        is_top1_correct, is_multi_label_correct, error_category, error_severity,
+        shared_superclass, similar_label_class_id, cooccurring_label_class_id,
+        cooccurrence_image_count""",
+    "agg_model_error_summary": """model_id, class_group, num_samples, num_top1_errors,
+        num_fine_grained, num_spurious_correlation, num_model_failure, round(mla, 9),
+        round(top1_accuracy, 9), round(mla_minor_explainable_errors_correct, 9)""",
+    # Open-world proposals: a later run adds only pairs it had not seen.
+    "int_oov_pair_proposals": """predicted_class_id, label_class_id, proposal_wnid, lemma,
+        proposal_source""",
+    "agg_common_errors": """image_id, predicted_class_id, label_class_id,
+        multi_label_class_ids, error_category, error_severity, is_problematic, num_models""",
+    "agg_class_error_profile": """label_class_id, error_category, error_severity,
+        predicted_class_id, predicted_class_rank, num_errors, num_images,
+        max_models_per_image, num_category_errors, num_class_errors,
+        round(percent_of_category_errors, 6), round(category_percent_of_class_errors, 6)""",
+}
+
+
+def differences(incremental: Path, full: Path) -> dict[str, tuple[int, int]]:
+    """Per compared table: rows only the incremental build has, rows only the full one has."""
+    found = {}
+    with duckdb.connect(str(incremental), read_only=True) as connection:
+        connection.execute(f"attach '{full}' as full_build (read_only)")
+        for table, columns in COMPARED.items():
+            ours = f"select {columns} from {table}"
+            theirs = f"select {columns} from full_build.{table}"
+            found[table] = connection.execute(f"""
+                select
+                    (select count(*) from ({ours} except all {theirs})),
+                    (select count(*) from ({theirs} except all {ours}))""").fetchone()
+    return found
+
+
+def executed(work_dir: Path) -> set[str]:
+    path = work_dir / "target" / "run_results.json"
+    if not path.exists():
+        return set()
+    results = json.loads(path.read_text())["results"]
+    return {result["unique_id"] for result in results}
 
 
 def test_incremental_build_equals_full_rebuild(tmp_path: Path) -> None:
     root = tmp_path / "data"
     incremental, full = tmp_path / "incremental.duckdb", tmp_path / "full.duckdb"
     synthesise(3, 3000, root, progress=False)
-    # The incremental side builds as `imagenet-errors build` does, data tests included.
-    build_warehouse(
-        root=root, database=incremental, quiet=True, work_dir=tmp_path, dbt_vars=ALL_PAIRS
-    )
+
+    def build_both() -> set[str]:
+        # The incremental side builds as `imagenet-errors build` does, data tests included.
+        build_warehouse(
+            root=root, database=incremental, quiet=True, work_dir=tmp_path, dbt_vars=ALL_PAIRS
+        )
+        nodes = executed(tmp_path)
+        run_dbt([*BUILD, "--full-refresh"], root=root, database=full, quiet=True, work_dir=tmp_path)
+        return nodes
+
+    build_both()
+    # Two more models.
     synthesise(2, 3000, root, first_model=3, progress=False)
-    build_warehouse(
-        root=root, database=incremental, quiet=True, work_dir=tmp_path, dbt_vars=ALL_PAIRS
-    )
-    results = json.loads((tmp_path / "target" / "run_results.json").read_text())["results"]
-    executed = {result["unique_id"].split(".")[0] for result in results}
-    # The database holds the seeds, unchanged since the first build: not reloaded.
-    assert "seed" not in executed
-    assert "model" in executed
-    run_dbt([*BUILD, "--full-refresh"], root=root, database=full, quiet=True, work_dir=tmp_path)
+    nodes = build_both()
+    # Only what reads the predictions ran: no seed, no label view, no seed-only model.
+    assert not {node for node in nodes if node.startswith("seed.")}
+    assert "model.imagenet_errors.fct_prediction_errors" in nodes
+    assert "model.imagenet_errors.agg_common_errors" in nodes
+    assert "model.imagenet_errors.stg_ingest__image_labels" not in nodes
+    assert "model.imagenet_errors.int_oov_class_proposals" not in nodes
+    assert differences(incremental, full) == dict.fromkeys(COMPARED, (0, 0))
     with duckdb.connect(str(incremental), read_only=True) as connection:
-        connection.execute(f"attach '{full}' as full_build (read_only)")
         counts = connection.execute("""
-            select (select count(*) from fct_prediction_errors),
-                   (select count(distinct model_id) from fct_prediction_errors)""").fetchone()
-        missing = connection.execute(f"""
-            select count(*) from (
-                select {COLUMNS} from fct_prediction_errors
-                except all
-                select {COLUMNS} from full_build.fct_prediction_errors)""").fetchone()[0]
-        extra = connection.execute(f"""
-            select count(*) from (
-                select {COLUMNS} from full_build.fct_prediction_errors
-                except all
-                select {COLUMNS} from fct_prediction_errors)""").fetchone()[0]
-        # Averages may differ in the last bits with summation order.
-        summary = """select model_id, class_group, num_samples, num_top1_errors, num_fine_grained,
-            num_spurious_correlation, num_model_failure, round(mla, 9), round(top1_accuracy, 9),
-            round(mla_minor_explainable_errors_correct, 9) from {}"""
-        summaries = connection.execute(f"""
-            select count(*) from (
-                {summary.format("agg_model_error_summary")}
-                except all
-                {summary.format("full_build.agg_model_error_summary")})""").fetchone()[0]
-        # Open-world proposals: the second run adds only pairs it had not seen.
-        proposals = """select predicted_class_id, label_class_id, proposal_wnid, lemma,
-            proposal_source from {}"""
-        proposal_differences = connection.execute(f"""
-            select count(*) from (
-                ({proposals.format("int_oov_pair_proposals")}
-                 except all
-                 {proposals.format("full_build.int_oov_pair_proposals")})
-                union all
-                ({proposals.format("full_build.int_oov_pair_proposals")}
-                 except all
-                 {proposals.format("int_oov_pair_proposals")}))""").fetchone()[0]
+            select count(*), count(distinct model_id) from fct_prediction_errors""").fetchone()
         proposal_runs = connection.execute(
             "select count(distinct added_at) from int_oov_pair_proposals"
         ).fetchone()[0]
-    assert counts == (15_000, 5)
-    assert (missing, extra, summaries) == (0, 0, 0)
-    assert proposal_differences == 0 and proposal_runs == 2
+    assert counts == (15_000, 5) and proposal_runs == 2
+
+    # A model's predictions rewritten: its old mistakes leave the shared counts.
+    synthesise(1, 3000, root, seed=1, first_model=1, progress=False)
+    build_both()
+    found = differences(incremental, full)
+    # Proposals are a cache by (prediction, label): it keeps the pairs of the old predictions.
+    assert found.pop("int_oov_pair_proposals")[1] == 0
+    assert found == dict.fromkeys(found, (0, 0))
+
+    # Nothing new: nothing but dbt's start-up runs.
+    (tmp_path / "target" / "run_results.json").unlink()
+    build_warehouse(
+        root=root, database=incremental, quiet=True, work_dir=tmp_path, dbt_vars=ALL_PAIRS
+    )
+    assert not {node for node in executed(tmp_path) if node.split(".")[0] in ("model", "test")}

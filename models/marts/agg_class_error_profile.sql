@@ -3,8 +3,8 @@
 -- Problematic images are left out, as in the accuracy figures. Built from
 -- agg_common_errors (one row per image and wrong prediction, already summed
 -- over models) rather than from fct_prediction_errors: at 1,000 models that
--- is a few million rows instead of fifty. Rebuilt only when
--- agg_common_errors was.
+-- is a few million rows instead of fifty. Rebuilt whole, but only when
+-- agg_common_errors changed.
 {{
     config(
         materialized='incremental',

@@ -1,16 +1,19 @@
 -- The mistakes models share: one row per (image, predicted class) that at
 -- least one model got wrong (top-1), with how many models made it, its
 -- category, the label and the image's accepted multi-labels, as in the
--- reference's common_error_samples. A sum over every model: rebuilt whole,
--- but only when fct_prediction_errors has rows newer than the last build
--- (`source_classified_at`), so a build with nothing new costs nothing here.
+-- reference's common_error_samples. Incremental: a build that classified new
+-- models adds their errors to the cases they touch (delete+insert of those
+-- keys) instead of summing fifty million rows again; it is rebuilt whole when
+-- its counts no longer add up to fct's (common_errors_refresh).
+{%- set refresh = common_errors_refresh(ref('fct_prediction_errors')) %}
 {{
     config(
         materialized='incremental',
-        incremental_strategy='append',
+        incremental_strategy='delete+insert',
+        unique_key=['image_id', 'predicted_class_id'],
         on_schema_change='fail',
-        pre_hook="{% if is_incremental() %}delete from {{ this }} where source_classified_at
-            < (select max(classified_at) from {{ ref('fct_prediction_errors') }}){% endif %}",
+        pre_hook="{% if is_incremental() and common_errors_refresh(ref('fct_prediction_errors'))
+            == 'full' %}delete from {{ this }}{% endif %}",
     )
 }}
 
@@ -19,10 +22,13 @@ with
 prediction_errors as (
 
     select * from {{ ref('fct_prediction_errors') }}
-    {% if is_incremental() %}
-        -- Read nothing when the pre-hook kept the table (it was fresh).
-        where not exists (select 1 from {{ this }})
-    {% endif %}
+    where
+        not is_top1_correct
+        {% if refresh == 'add' %}
+            and classified_at = {{ run_started_timestamp() }}
+        {% elif refresh == 'none' %}
+            and false
+        {% endif %}
 
 ),
 
@@ -38,24 +44,20 @@ classes as (
 
 ),
 
-newest_classification as (
+{% if refresh == 'add' %}
 
-    select max(classified_at) as source_classified_at
+    counted_errors as (
 
-    from prediction_errors
+        select
+            image_id,
+            predicted_class_id,
+            num_models
 
-),
+        from {{ this }}
 
-image_models as (
+    ),
 
-    select
-        image_id,
-        count(*) as num_models_evaluated
-
-    from prediction_errors
-    group by image_id
-
-),
+{% endif %}
 
 error_pairs as (
 
@@ -66,10 +68,10 @@ error_pairs as (
         is_problematic,
         error_category,
         error_severity,
-        count(*) as num_models
+        count(*) as num_models,
+        max(classified_at) as source_classified_at
 
     from prediction_errors
-    where not is_top1_correct
     group by
         image_id,
         predicted_class_id,
@@ -114,22 +116,26 @@ final as (
         error_pairs.error_category,
         error_pairs.error_severity,
         error_pairs.is_problematic,
-        error_pairs.num_models,
-        image_models.num_models_evaluated,
-        {{ percent_of('error_pairs.num_models', 'image_models.num_models_evaluated') }}
-            as percent_of_models,
-        newest_classification.source_classified_at
+        {% if refresh == 'add' %}
+            error_pairs.num_models + coalesce(counted_errors.num_models, 0) as num_models,
+        {% else %}
+            error_pairs.num_models,
+        {% endif %}
+        error_pairs.source_classified_at
 
     from error_pairs
-    cross join newest_classification
-    inner join image_models
-        on error_pairs.image_id = image_models.image_id
     inner join classes as predicted
         on error_pairs.predicted_class_id = predicted.class_id
     left join classes as labelled
         on error_pairs.label_class_id = labelled.class_id
     left join multi_label_lists
         on error_pairs.image_id = multi_label_lists.image_id
+    {% if refresh == 'add' %}
+        left join counted_errors
+            on
+                error_pairs.image_id = counted_errors.image_id
+                and error_pairs.predicted_class_id = counted_errors.predicted_class_id
+    {% endif %}
 
 )
 
