@@ -336,7 +336,8 @@ def _add_synth(commands: argparse._SubParsersAction) -> None:
         "synth",
         help="write a synthetic workload: N fake models' predictions on real labels",
         description="Write predictions of N synthetic models on the first --images validation "
-        "images (real labels, ReaL multi-labels), in the layout of real ingest, for benchmarks.",
+        "images (real labels, ReaL multi-labels), in the layout of real ingest, for benchmarks, "
+        "and synthetic CLIP embeddings and neighbours of those images for the open-world rule.",
     )
     parser.add_argument("--models", type=int, required=True)
     parser.add_argument("--images", type=int, default=50_000)
@@ -345,7 +346,18 @@ def _add_synth(commands: argparse._SubParsersAction) -> None:
         "--first-model",
         type=int,
         default=0,
-        help="number of the first model (to add models to a workload)",
+        help="number of the first model (to add models to a workload; its CLIP data is kept)",
+    )
+    parser.add_argument(
+        "--no-embeddings",
+        action="store_true",
+        help="write no synthetic CLIP data (every open-world check is then not_evaluated)",
+    )
+    parser.add_argument(
+        "--clip-dimension",
+        type=int,
+        default=768,
+        help="width of the synthetic CLIP embeddings (default 768, as ViT-L-14's)",
     )
 
 
@@ -511,6 +523,28 @@ def _run_labels(args: argparse.Namespace) -> None:
     print(f"wrote {path.parent}")
 
 
+def _run_synth(args: argparse.Namespace) -> None:
+    from ingest.paths import clip_dir, data_root
+    from ingest.synth import synthesise
+    from ingest.synth_clip import check_clip_model, synthesise_clip
+
+    root = data_root()
+    if not args.no_embeddings:
+        check_clip_model(root)  # before writing predictions: fail without side effects
+    paths = synthesise(args.models, args.images, root, args.seed, args.first_model)
+    print(f"wrote {len(paths)} models' predictions under {root / 'predictions'}")
+    if not args.no_embeddings:
+        written = synthesise_clip(
+            args.images,
+            root,
+            args.seed,
+            args.clip_dimension,
+            keep_existing=args.first_model > 0,
+        )
+        state = f"wrote {len(written)} parts" if written else "already there"
+        print(f"synthetic CLIP embeddings under {clip_dir(root)}: {state}")
+
+
 def print_summary() -> None:
     import duckdb
 
@@ -560,11 +594,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.command == "demo":
             _run_demo(args)
         elif args.command == "synth":
-            from ingest.paths import data_root
-            from ingest.synth import synthesise
-
-            paths = synthesise(args.models, args.images, data_root(), args.seed, args.first_model)
-            print(f"wrote {len(paths)} models' predictions under {data_root() / 'predictions'}")
+            _run_synth(args)
         elif args.command == "oov":
             from ingest.oov_import import import_oov_verdicts
 

@@ -44,8 +44,8 @@ from ingest.nearest_neighbours import NO_GROUP, block_top_k
 from ingest.parquet_io import write_parquet_atomically
 from ingest.reference_set import ReferenceSet
 
-NEIGHBOURS = 10
-PROMPT = "A photo of a {lemma}"
+NEIGHBOURS = schemas.CLIP_NEIGHBOURS
+PROMPT = schemas.CLIP_PROMPT
 FINGERPRINT_KEY = b"reference_fingerprint"
 
 

@@ -119,6 +119,11 @@ def clip_reference_embeddings(dimension: int) -> pa.Schema:
     )
 
 
+# Neighbours per evaluated image, and the prompt of a lemma's text embedding: what
+# the rule reads, whether `embed` or the synthetic workload wrote the files.
+CLIP_NEIGHBOURS = 10
+CLIP_PROMPT = "A photo of a {lemma}"
+
 CLIP_IMAGE_NEIGHBOURS = pa.schema(
     [
         ("image_id", pa.string()),

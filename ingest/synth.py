@@ -7,12 +7,15 @@ label; images ReaL leaves empty are problematic). Each model's top-1 accuracy
 is drawn from 55-90 %, the spread of the reference's `stats_imagenet_all.csv`,
 and its errors follow real structure: mostly a class close in WordNet to the
 label, or another label of the same image, or a class that co-occurs with the
-label elsewhere, and some to random classes. Deterministic given `seed`.
+label elsewhere, and the rest to one of a few confuser classes fixed per image
+(`confusers`), as real models make the same mistakes on the same image.
+Deterministic given `seed`. `ingest/synth_clip.py` writes matching CLIP data.
 """
 
 from __future__ import annotations
 
 import csv
+import zlib
 from collections import defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,12 +30,57 @@ from ingest.parquet_io import write_parquet_atomically
 from ingest.paths import SEEDS_DIR, labels_dir
 from ingest.predictions_import import predictions_path
 
-# Shares of the error kinds; the rest go to random classes.
+# Shares of the error kinds; the rest go to the image's confusers.
 ERROR_MIX = {"wordnet_neighbour": 0.45, "same_image_label": 0.2, "cooccurring": 0.15}
 TOP1_RANGE = (0.55, 0.90)
+# Per image, the weights of its confusers: the first is the one its synthetic CLIP
+# embedding shows (synth_clip), so errors and neighbours go there most.
+CONFUSER_WEIGHTS = (0.6, 0.25, 0.15)
+CONFUSERS = len(CONFUSER_WEIGHTS)
 
 
-def _padded(candidates: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+def stream(seed: int, name: str) -> np.random.Generator:
+    """A generator for one named part of the workload, independent of every model's.
+
+    The spawn key makes its entropy differ from the models' `[seed, model]`.
+    """
+    return np.random.default_rng(
+        np.random.SeedSequence(seed, spawn_key=(zlib.crc32(name.encode()),))
+    )
+
+
+def image_labels(images: int) -> np.ndarray:
+    """Original labels of the first `images` validation images, the synthetic labels."""
+    original = labels.original_validation_labels()
+    return np.array([original[validation_image_name(i)] for i in range(images)], np.int32)
+
+
+def confusers(label: np.ndarray, seed: int) -> np.ndarray:
+    """(images, CONFUSERS): distinct classes other than each image's label, for every model.
+
+    The same for every model (their own generator), so N models' unstructured errors
+    fall on a few (image, class) pairs, as real models' do, not on N random ones.
+    Drawn column by column without replacement: each draw skips the offsets taken.
+    """
+    rng = stream(seed, "confusers")
+    offsets = np.zeros((len(label), CONFUSERS), np.int32)
+    for k in range(CONFUSERS):
+        draw = rng.integers(0, NUM_CLASSES - 1 - k, len(label)).astype(np.int32)
+        for taken in np.sort(offsets[:, :k], axis=1).T:
+            draw += draw >= taken
+        offsets[:, k] = draw
+    return (label[:, None] + 1 + offsets) % NUM_CLASSES
+
+
+def pick_confusers(confuser: np.ndarray, draw: np.ndarray) -> np.ndarray:
+    """For uniform draws in [0, 1), one per image (row) or (image, k), confusers by weight."""
+    bounds = np.cumsum(CONFUSER_WEIGHTS)
+    which = np.minimum(np.searchsorted(bounds, draw, side="right"), CONFUSERS - 1)
+    rows = np.arange(len(confuser)).reshape((-1,) + (1,) * (draw.ndim - 1))
+    return confuser[rows, which]
+
+
+def padded(candidates: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
     width = max(1, max(len(c) for c in candidates))
     table = np.full((len(candidates), width), -1, dtype=np.int32)
     for row, values in enumerate(candidates):
@@ -97,11 +145,12 @@ def synthesise(
     names = [validation_image_name(i) for i in range(images)]
     truth = write_labels(names, real, root, rewrite=first_model == 0)
     label = np.array([truth[name] for name in names], dtype=np.int32)
-    near, near_count = _padded(wordnet_neighbours())
-    cooc, cooc_count = _padded(cooccurring_classes(real))
+    near, near_count = padded(wordnet_neighbours())
+    cooc, cooc_count = padded(cooccurring_classes(real))
     same_image = np.array(
         [next((c for c in real[n] if c != truth[n]), -1) for n in names], dtype=np.int32
     )
+    confuser = confusers(label, seed)
     written = datetime.now(UTC)
     paths = []
     for model in tqdm(
@@ -122,8 +171,8 @@ def synthesise(
         candidate = np.where(kind < bounds[0], neighbour,
                     np.where(kind < bounds[1], same_image,
                     np.where(kind < bounds[2], cooccurring, -1)))  # fmt: skip
-        random_class = (label + 1 + rng.integers(0, NUM_CLASSES - 1, images)) % NUM_CLASSES
-        candidate = np.where(candidate < 0, random_class, candidate)
+        # Also where a kind has no candidate (no neighbour, no other label).
+        candidate = np.where(candidate < 0, pick_confusers(confuser, rng.random(images)), candidate)
         predicted[wrong] = candidate[wrong]
         runners_up = rng.integers(0, NUM_CLASSES, (images, 4))
         top5 = np.concatenate([predicted[:, None], runners_up], axis=1).astype(np.int16)
