@@ -1,11 +1,12 @@
--- One row per model: when its predictions were last written and how many
--- there are. Incremental models compare this small table with what they hold
--- to find the models to (re)classify, instead of scanning every prediction.
+-- One row per model with predictions: when its predictions were last written
+-- and how many there are. Incremental models compare it with what they hold
+-- to find the models to (re)classify. From the files' footers
+-- (stg_ingest__prediction_files), not their rows.
 with
 
-predictions as (
+prediction_files as (
 
-    select * from {{ ref('stg_ingest__predictions') }}
+    select * from {{ ref('stg_ingest__prediction_files') }}
 
 ),
 
@@ -14,9 +15,9 @@ final as (
     select
         model_id,
         max(predictions_written_at) as predictions_written_at,
-        count(*) as num_predictions
+        sum(num_predictions) as num_predictions
 
-    from predictions
+    from prediction_files
     group by model_id
 
 )

@@ -6,6 +6,9 @@
 -- keys) instead of summing fifty million rows again; it is rebuilt whole when
 -- its counts no longer add up to fct's (common_errors_refresh).
 {%- set refresh = common_errors_refresh(ref('fct_prediction_errors')) %}
+{%- set errors_to_count = {
+    'add': 'classified_at = ' ~ run_started_timestamp(), 'none': 'false', 'full': 'true'
+}[refresh | trim] %}
 {{
     config(
         materialized='incremental',
@@ -22,13 +25,7 @@ with
 prediction_errors as (
 
     select * from {{ ref('fct_prediction_errors') }}
-    where
-        not is_top1_correct
-        {% if refresh == 'add' %}
-            and classified_at = {{ run_started_timestamp() }}
-        {% elif refresh == 'none' %}
-            and false
-        {% endif %}
+    where not is_top1_correct and {{ errors_to_count }}
 
 ),
 
@@ -43,21 +40,6 @@ classes as (
     select * from {{ ref('dim_classes') }}
 
 ),
-
-{% if refresh == 'add' %}
-
-    counted_errors as (
-
-        select
-            image_id,
-            predicted_class_id,
-            num_models
-
-        from {{ this }}
-
-    ),
-
-{% endif %}
 
 error_pairs as (
 
@@ -79,6 +61,23 @@ error_pairs as (
         is_problematic,
         error_category,
         error_severity
+
+),
+
+-- What the table holds of the cases this build touches; nothing on a full build.
+counted_errors as (
+
+    select
+        image_id,
+        predicted_class_id,
+        num_models
+
+    {% if refresh == 'add' %}
+        from {{ this }}
+    {% else %}
+        from error_pairs
+        where false
+    {% endif %}
 
 ),
 
@@ -116,11 +115,7 @@ final as (
         error_pairs.error_category,
         error_pairs.error_severity,
         error_pairs.is_problematic,
-        {% if refresh == 'add' %}
-            error_pairs.num_models + coalesce(counted_errors.num_models, 0) as num_models,
-        {% else %}
-            error_pairs.num_models,
-        {% endif %}
+        error_pairs.num_models + coalesce(counted_errors.num_models, 0) as num_models,
         error_pairs.source_classified_at
 
     from error_pairs
@@ -130,12 +125,10 @@ final as (
         on error_pairs.label_class_id = labelled.class_id
     left join multi_label_lists
         on error_pairs.image_id = multi_label_lists.image_id
-    {% if refresh == 'add' %}
-        left join counted_errors
-            on
-                error_pairs.image_id = counted_errors.image_id
-                and error_pairs.predicted_class_id = counted_errors.predicted_class_id
-    {% endif %}
+    left join counted_errors
+        on
+            error_pairs.image_id = counted_errors.image_id
+            and error_pairs.predicted_class_id = counted_errors.predicted_class_id
 
 )
 

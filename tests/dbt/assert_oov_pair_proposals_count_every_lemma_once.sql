@@ -1,14 +1,12 @@
 -- The proposal count of a pair is its number of rows: every lemma of every
 -- proposed synset, each synset once, and the prediction always among them.
--- A pair's rows are all added in one run: the newest run's pairs are checked.
+-- A pair's rows are all added in one run: a build checks the pairs it added.
 with
 
 pair_proposals as (
 
     select * from {{ ref('int_oov_pair_proposals') }}
-    where added_at = (
-        select max(newest.added_at) from {{ ref('int_oov_pair_proposals') }} as newest
-    )
+    where {{ written_this_run('added_at') }}
 
 ),
 

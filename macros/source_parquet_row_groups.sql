@@ -1,0 +1,37 @@
+{#
+    The Parquet row groups of a source, from the files' footers alone: one row
+    per row group and column, with its statistics (DuckDB's parquet_metadata).
+    Reading footers instead of data makes "what is in these files" a matter of
+    milliseconds however many rows they hold. Empty, with the same columns,
+    when no file matches the source's glob yet. DuckDB-specific, hence used
+    only in staging.
+#}
+{% macro source_parquet_row_groups(source_name, table_name) %}
+    {#- Referenced unconditionally so dbt records the lineage when parsing. -#}
+    {%- set relation = source(source_name, table_name) -%}
+    {%- set empty -%}
+        (
+            select
+                cast(null as varchar) as file_name,
+                cast(null as bigint) as row_group_id,
+                cast(null as bigint) as row_group_num_rows,
+                cast(null as varchar) as path_in_schema,
+                cast(null as varchar) as stats_min_value,
+                cast(null as varchar) as stats_max_value
+            where false
+        )
+    {%- endset -%}
+    {%- if not execute -%}
+        {{ return(empty) }}
+    {%- endif -%}
+    {%- set node = graph.sources.values()
+        | selectattr('source_name', 'equalto', source_name)
+        | selectattr('name', 'equalto', table_name)
+        | first -%}
+    {%- set glob_path = node.meta.parquet_glob -%}
+    {%- set found = run_query("select count(*) from glob('" ~ glob_path ~ "')") -%}
+    {%- if found.columns[0].values()[0] == 0 -%}
+        {{ return(empty) }}
+    {%- endif -%}
+    {{ return("parquet_metadata('" ~ glob_path ~ "')") }}
+{% endmacro %}
