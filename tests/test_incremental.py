@@ -9,10 +9,11 @@ import duckdb
 
 from ingest.dbt_runner import run_dbt
 from ingest.synth import synthesise
+from ingest.synth_clip import synthesise_clip
 from ingest.warehouse_build import build_warehouse
 
-# The synthetic workload has no CLIP embeddings: ask for the open-world
-# proposals of every pair, so both runs produce some.
+# Open-world proposals for every pair, not only those on images with CLIP
+# embeddings (which the synthetic workload has): more pairs to compare.
 ALL_PAIRS = {"oov_proposals_for_all_pairs": True}
 # Seeds and models, not tests: the point here is what the models produce.
 BUILD = ["build", "--resource-type", "seed", "--resource-type", "model"]
@@ -23,7 +24,8 @@ COMPARED = {
     "fct_prediction_errors": """model_id, image_id, label_class_id, predicted_class_id,
         is_top1_correct, is_multi_label_correct, error_category, error_severity,
         shared_superclass, similar_label_class_id, cooccurring_label_class_id,
-        cooccurrence_image_count""",
+        cooccurrence_image_count, oov_check, oov_best_lemma, oov_num_proposals,
+        round(oov_best_similarity, 6)""",
     "agg_model_error_summary": """model_id, class_group, num_samples, num_top1_errors,
         num_fine_grained, num_spurious_correlation, num_model_failure, round(mla, 9),
         round(top1_accuracy, 9), round(mla_minor_explainable_errors_correct, 9)""",
@@ -66,6 +68,7 @@ def test_incremental_build_equals_full_rebuild(tmp_path: Path) -> None:
     root = tmp_path / "data"
     incremental, full = tmp_path / "incremental.duckdb", tmp_path / "full.duckdb"
     synthesise(3, 3000, root, progress=False)
+    synthesise_clip(3000, root, dimension=64, progress=False)
 
     def build_both() -> set[str]:
         # The incremental side builds as `imagenet-errors build` does, data tests included.
@@ -94,6 +97,14 @@ def test_incremental_build_equals_full_rebuild(tmp_path: Path) -> None:
             "select count(distinct added_at) from int_oov_pair_proposals"
         ).fetchone()[0]
     assert counts == (15_000, 5) and proposal_runs == 2
+    with duckdb.connect(str(incremental), read_only=True) as connection:
+        checks = dict(
+            connection.execute(
+                "select oov_check, count(*) from int_oov_checks group by 1"
+            ).fetchall()
+        )
+    # The open-world check ran: gates opened and proposals were scored.
+    assert checks.get("in_vocabulary", 0) + checks.get("out_of_vocabulary", 0) > 0
 
     # A model's predictions rewritten: its old mistakes leave the shared counts.
     synthesise(1, 3000, root, seed=1, first_model=1, progress=False)

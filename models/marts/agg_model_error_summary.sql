@@ -24,20 +24,14 @@ prediction_errors as (
 
 ),
 
-evaluation_images as (
-
-    select * from {{ ref('int_evaluation_images') }}
-
-),
-
 class_counts as (
 
     select
         prediction_errors.model_id,
         prediction_errors.label_class_id,
-        evaluation_images.is_in_organism_group,
-        evaluation_images.is_in_artifact_group,
-        evaluation_images.is_in_other_group,
+        prediction_errors.is_in_organism_group,
+        prediction_errors.is_in_artifact_group,
+        prediction_errors.is_in_other_group,
         count(*) as num_samples,
         count(case when prediction_errors.is_top1_correct then 1 end) as num_top1_correct,
         count(case when prediction_errors.is_multi_label_correct then 1 end)
@@ -80,15 +74,13 @@ class_counts as (
         ) as num_imagenet_m_errors
 
     from prediction_errors
-    inner join evaluation_images
-        on prediction_errors.image_id = evaluation_images.image_id
     where not prediction_errors.is_problematic
     group by
         prediction_errors.model_id,
         prediction_errors.label_class_id,
-        evaluation_images.is_in_organism_group,
-        evaluation_images.is_in_artifact_group,
-        evaluation_images.is_in_other_group
+        prediction_errors.is_in_organism_group,
+        prediction_errors.is_in_artifact_group,
+        prediction_errors.is_in_other_group
 
 ),
 

@@ -42,6 +42,9 @@ final as (
         predictions.predicted_probability,
         evaluation_images.is_problematic,
         evaluation_images.is_imagenet_m,
+        evaluation_images.is_in_organism_group,
+        evaluation_images.is_in_artifact_group,
+        evaluation_images.is_in_other_group,
         coalesce(
             predictions.predicted_class_id = evaluation_images.label_class_id, false
         ) as is_top1_correct,
