@@ -1,3 +1,9 @@
+-- Ephemeral, unlike the other staging models: it reads the files that change
+-- on every build that adds a model, so as a view dbt would recreate it each
+-- time for nothing (DuckDB globs again at query time anyway), on the path
+-- every added model waits on. Its models inline it instead.
+{{ config(materialized='ephemeral') }}
+
 with
 
 source as (
