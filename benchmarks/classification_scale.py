@@ -38,9 +38,15 @@ def build(root: Path, database: Path, scratch: Path, label: str) -> DbtRun:
     return run
 
 
-def rows(database: Path) -> int:
+def rows(database: Path, models: int | None = None) -> int:
+    """Rows of fct_prediction_errors; with `models`, checks that it holds that many models."""
     with duckdb.connect(str(database), read_only=True) as connection:
-        return connection.execute("select count(*) from fct_prediction_errors").fetchone()[0]
+        count, held = connection.execute(
+            "select count(*), count(distinct model_id) from fct_prediction_errors"
+        ).fetchone()
+    if models is not None and held != models:
+        raise RuntimeError(f"{database} holds {held} models' predictions, not {models}")
+    return count
 
 
 def line(label: str, run: DbtRun, classified: int | None = None) -> str:
@@ -82,15 +88,15 @@ def main() -> None:
                 synthesise_clip(args.images, root, progress=False)
             print(f"N = {count} models x {args.images:,} images")
             cold = build(root, database, base, f"n{count}_cold")
-            print(line("cold (new database)", cold, rows(database)))
+            print(line("cold (new database)", cold, rows(database, count)))
             warm = build(root, database, base, f"n{count}_warm")
             print(line("warm (nothing new)", warm))
             largest = (count, root, database)
         count, root, database = largest
         synthesise(1, args.images, root, first_model=count, progress=False)
-        before = rows(database)
+        before = rows(database, count)
         added = build(root, database, base, f"n{count}_plus_one")
-        print(line(f"N = {count} + 1 model", added, rows(database) - before))
+        print(line(f"N = {count} + 1 model", added, rows(database, count + 1) - before))
 
 
 if __name__ == "__main__":

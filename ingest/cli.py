@@ -374,12 +374,15 @@ def _add_build(commands: argparse._SubParsersAction) -> None:
         help="dbt build: classify errors, refresh the marts and publish the warehouse",
         description="Run dbt build in the working database (<name>_work.duckdb) and, when it "
         "succeeds, replace the published database (--database) by a copy of it in one rename: "
-        "readers holding the published file keep working and never see a half-built one.",
+        "readers holding the published file keep working and never see a half-built one. "
+        "Only what changed since the last build runs: nodes whose SQL, macros or seeds changed "
+        "and those downstream of sources whose files changed (added models classify only "
+        "themselves).",
     )
     parser.add_argument(
         "--full-refresh",
         action="store_true",
-        help="reclassify every model (after labels or rules changed)",
+        help="rebuild every node and reclassify every model (after labels or rules changed)",
     )
     parser.add_argument("--select", help="dbt node selection")
     commands.add_parser("summary", help="print each model's errors by category")

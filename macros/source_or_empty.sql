@@ -8,13 +8,9 @@
     {%- if not execute -%}
         {{ return(relation) }}
     {%- endif -%}
-    {%- set node = graph.sources.values()
-        | selectattr('source_name', 'equalto', source_name)
-        | selectattr('name', 'equalto', table_name)
-        | first -%}
+    {%- set node = source_parquet_node(source_name, table_name) -%}
     {%- set glob_path = node.meta.parquet_glob -%}
-    {%- set found = run_query("select count(*) from glob('" ~ glob_path ~ "')") -%}
-    {%- if found.columns[0].values()[0] > 0 -%}
+    {%- if parquet_files_exist(glob_path) -%}
         {{ return(relation) }}
     {%- endif -%}
     {{ log("No Parquet for source " ~ source_name ~ "." ~ table_name ~ " at " ~ glob_path

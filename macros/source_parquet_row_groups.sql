@@ -24,13 +24,8 @@
     {%- if not execute -%}
         {{ return(empty) }}
     {%- endif -%}
-    {%- set node = graph.sources.values()
-        | selectattr('source_name', 'equalto', source_name)
-        | selectattr('name', 'equalto', table_name)
-        | first -%}
-    {%- set glob_path = node.meta.parquet_glob -%}
-    {%- set found = run_query("select count(*) from glob('" ~ glob_path ~ "')") -%}
-    {%- if found.columns[0].values()[0] == 0 -%}
+    {%- set glob_path = source_parquet_node(source_name, table_name).meta.parquet_glob -%}
+    {%- if not parquet_files_exist(glob_path) -%}
         {{ return(empty) }}
     {%- endif -%}
     {{ return("parquet_metadata('" ~ glob_path ~ "')") }}
