@@ -32,7 +32,7 @@ from tqdm import tqdm
 
 from ingest import paths, schemas
 from ingest.clip_model import ClipEncoder
-from ingest.embedding_parts import PartFolder, embedding_column, embedding_matrix
+from ingest.embedding_parts import PartFolder, clip_folders, embedding_column, embedding_matrix
 from ingest.image_loading import (
     ImageFiles,
     collate_decoded,
@@ -70,18 +70,9 @@ class EmbedReport:
         return "\n".join(self.lines)
 
 
-def _folders(root: Path, clip_model: str) -> dict[str, PartFolder]:
-    return {
-        "images": PartFolder(paths.clip_image_embeddings_dir(root), clip_model, "image_id"),
-        "reference": PartFolder(paths.clip_reference_embeddings_dir(root), clip_model, "image_id"),
-        "texts": PartFolder(paths.clip_text_embeddings_dir(root), clip_model, "lemma"),
-        "neighbours": PartFolder(paths.clip_image_neighbours_dir(root), clip_model, "image_id"),
-    }
-
-
 def check_clip_folders(root: Path, clip_model: str, replace: bool) -> None:
     """Stop before any work when another CLIP model wrote under `root/clip`."""
-    for folder in _folders(root, clip_model).values():
+    for folder in clip_folders(root, clip_model).values():
         folder.check_model(replace)
 
 
@@ -317,7 +308,7 @@ def run_embed(
 ) -> EmbedReport:
     """Embed what is missing, then bring the neighbours up to date."""
     check_clip_folders(root, encoder.clip_model, options.replace)
-    folders = _folders(root, encoder.clip_model)
+    folders = clip_folders(root, encoder.clip_model)
     report = EmbedReport([f"CLIP model {encoder.clip_model} on {encoder.device}"])
     dimension = encoder.dimension
     if image_set is not None:

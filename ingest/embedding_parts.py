@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from ingest import paths
 from ingest.parquet_io import write_parquet_atomically
 
 
@@ -69,6 +70,16 @@ class PartFolder:
 
     def write_part(self, table: pa.Table) -> Path:
         return write_parquet_atomically(table, self.new_part_path())
+
+
+def clip_folders(root: Path, clip_model: str) -> dict[str, PartFolder]:
+    """The part folders under `root/clip`, as `embed` writes them and the rule reads them."""
+    return {
+        "images": PartFolder(paths.clip_image_embeddings_dir(root), clip_model, "image_id"),
+        "reference": PartFolder(paths.clip_reference_embeddings_dir(root), clip_model, "image_id"),
+        "texts": PartFolder(paths.clip_text_embeddings_dir(root), clip_model, "lemma"),
+        "neighbours": PartFolder(paths.clip_image_neighbours_dir(root), clip_model, "image_id"),
+    }
 
 
 def embedding_column(embeddings: np.ndarray) -> pa.FixedSizeListArray:

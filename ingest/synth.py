@@ -80,6 +80,11 @@ def pick_confusers(confuser: np.ndarray, draw: np.ndarray) -> np.ndarray:
     return confuser[rows, which]
 
 
+def read_seed(name: str) -> list[dict[str, str]]:
+    with (SEEDS_DIR / name).open(newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
 def padded(candidates: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
     width = max(1, max(len(c) for c in candidates))
     table = np.full((len(candidates), width), -1, dtype=np.int32)
@@ -91,10 +96,9 @@ def padded(candidates: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
 def wordnet_neighbours(max_distance: int = 2) -> list[list[int]]:
     """Classes whose closures meet within `max_distance` steps of both."""
     near: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    with (SEEDS_DIR / "wordnet_class_ancestors.csv").open(newline="") as handle:
-        for row in csv.DictReader(handle):
-            if 1 <= int(row["distance"]) <= max_distance:
-                near[row["ancestor_wnid"]].append((int(row["class_id"]), int(row["distance"])))
+    for row in read_seed("wordnet_class_ancestors.csv"):
+        if 1 <= int(row["distance"]) <= max_distance:
+            near[row["ancestor_wnid"]].append((int(row["class_id"]), int(row["distance"])))
     neighbours: list[set[int]] = [set() for _ in range(NUM_CLASSES)]
     for members in near.values():
         for class_id, _ in members:

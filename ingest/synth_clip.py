@@ -22,7 +22,6 @@ proposal closest, often a synset outside the 1,000 classes (out of vocabulary).
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
@@ -31,17 +30,17 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
-from ingest import paths, schemas
-from ingest.embedding_parts import ClipModelMismatch, PartFolder, embedding_column
+from ingest import schemas
+from ingest.embedding_parts import ClipModelMismatch, PartFolder, clip_folders, embedding_column
 from ingest.imagenet_metadata import NUM_CLASSES, validation_image_name
 from ingest.parquet_io import write_parquet_atomically
-from ingest.paths import SEEDS_DIR
 from ingest.proposal_lemmas import normalise_lemma
 from ingest.synth import (
     confusers,
     image_labels,
     padded,
     pick_confusers,
+    read_seed,
     stream,
     wordnet_neighbours,
 )
@@ -132,11 +131,6 @@ def neighbour_table(names: list[str], classes: np.ndarray, seed: int) -> pa.Tabl
     )
 
 
-def read_seed(name: str) -> list[dict[str, str]]:
-    with (SEEDS_DIR / name).open(newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
 def lemma_synsets() -> dict[str, str]:
     """Every normalised lemma of the WordNet seed, with its first synset in file order."""
     synsets: dict[str, str] = {}
@@ -201,16 +195,11 @@ def parameters_of(part: Path) -> dict[str, int] | None:
 
 def check_clip_model(root: Path) -> None:
     """Refuse a data root whose CLIP folders hold embeddings of a real CLIP model."""
-    for folder in (
-        paths.clip_image_embeddings_dir(root),
-        paths.clip_reference_embeddings_dir(root),
-        paths.clip_image_neighbours_dir(root),
-        paths.clip_text_embeddings_dir(root),
-    ):
-        others = PartFolder(folder, CLIP_MODEL, "image_id").models_on_disk() - {CLIP_MODEL}
+    for folder in clip_folders(root, CLIP_MODEL).values():
+        others = folder.models_on_disk() - {CLIP_MODEL}
         if others:
             raise ClipModelMismatch(
-                f"{folder} holds embeddings of {', '.join(sorted(others))}, not synthetic "
+                f"{folder.folder} holds embeddings of {', '.join(sorted(others))}, not synthetic "
                 "ones: synth never replaces real CLIP data; use another --data-root, or pass "
                 "--no-embeddings"
             )
@@ -276,11 +265,7 @@ def synthesise_clip(
             f"synthetic CLIP data needs images and a dimension, not {images}, {dimension}"
         )
     check_clip_model(root)
-    folders = {
-        "images": PartFolder(paths.clip_image_embeddings_dir(root), CLIP_MODEL, "image_id"),
-        "neighbours": PartFolder(paths.clip_image_neighbours_dir(root), CLIP_MODEL, "image_id"),
-        "texts": PartFolder(paths.clip_text_embeddings_dir(root), CLIP_MODEL, "lemma"),
-    }
+    folders = clip_folders(root, CLIP_MODEL)
     existing = [parameters_of(part) for part in folders["images"].parts()]
     if keep_existing and existing and existing[0] is not None:
         images, seed, dimension = (existing[0][k] for k in ("images", "seed", "dimension"))
