@@ -1,7 +1,7 @@
 """`imagenet-errors build`: dbt build of what changed since the last build.
 
 A plain `dbt build` rebuilds every view and table and reruns every test, about
-200 nodes, although adding a model changes only the nodes downstream of the
+240 nodes, although adding a model changes only the nodes downstream of the
 predictions. After each successful build we keep dbt's manifest beside the
 working database (the file dbt builds in, see `ingest/publish.py`) with the
 inputs dbt cannot compare (`ingest/build_inputs.py`): the source files, the

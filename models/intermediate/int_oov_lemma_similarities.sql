@@ -10,14 +10,10 @@
 
 with
 
-gated_cases as (
+gate as (
 
     select * from {{ ref('int_oov_gate') }}
-    where
-        num_gate_neighbours > 0
-        {% if is_incremental() %}
-            and added_at = {{ run_started_timestamp() }}
-        {% endif %}
+    {{- only_cases_added_this_run() }}
 
 ),
 
@@ -57,15 +53,16 @@ text_embeddings as (
 proposed_pairs as (
 
     select distinct
-        gated_cases.image_id,
-        gated_cases.clip_model,
+        gate.image_id,
+        gate.clip_model,
         pair_proposals.lemma
 
-    from gated_cases
+    from gate
     inner join pair_proposals
         on
-            gated_cases.predicted_class_id = pair_proposals.predicted_class_id
-            and gated_cases.label_class_id = pair_proposals.label_class_id
+            gate.predicted_class_id = pair_proposals.predicted_class_id
+            and gate.label_class_id = pair_proposals.label_class_id
+    where gate.num_gate_neighbours > 0
 
 ),
 
