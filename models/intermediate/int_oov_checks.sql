@@ -23,9 +23,12 @@ pair_proposals as (
 
 ),
 
+-- Only the images this run checks: the left join below would otherwise hash
+-- every similarity ever scored (3.4 million at 1,000 models) to look up a few.
 lemma_similarities as (
 
     select * from {{ ref('int_oov_lemma_similarities') }}
+    where image_id in (select gate.image_id from gate)
 
 ),
 

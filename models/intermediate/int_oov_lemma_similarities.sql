@@ -37,6 +37,8 @@ text_embeddings as (
 
 {% if is_incremental() %}
 
+    -- Only the images this run gates: the anti-join below would otherwise hash
+    -- every pair ever scored to look up a few.
     scored_pairs as (
 
         select
@@ -45,6 +47,7 @@ text_embeddings as (
             lemma
 
         from {{ this }}
+        where image_id in (select gate.image_id from gate)
 
     ),
 
