@@ -2,10 +2,10 @@
 
 For each N: writes the synthetic workload (`imagenet-errors synth`, with its
 CLIP embeddings for the open-world rule; not timed), builds from scratch (cold:
-a new database) and again (warm: nothing new, so nothing but dbt's start-up
-runs), and prints rows classified, wall time, peak memory of the dbt process
-and rows per second. Then adds one model to the largest build and times the
-incremental build that classifies it.
+a new database) and again (warm: nothing new, so `imagenet-errors build` finds
+nothing to do and does not start dbt), and prints rows classified, wall time,
+peak memory of the dbt process and rows per second. Then adds one model to the
+largest build and times the incremental build that classifies it.
 
     python benchmarks/classification_scale.py [--models 10 100 1000] [--images 50000]
         [--no-embeddings] [--work-dir DIR]
@@ -52,10 +52,8 @@ def rows(database: Path, models: int | None = None) -> int:
 def line(label: str, run: DbtRun, classified: int | None = None) -> str:
     rate = f"{classified / run.wall_seconds:>12,.0f} rows/s" if classified else ""
     count = f"{classified:>12,} rows" if classified is not None else " " * 17
-    return (
-        f"  {label:<24}{count}  {run.wall_seconds:7.1f} s  "
-        f"{run.peak_memory_bytes / 2**30:5.2f} GB peak  {rate}"
-    )
+    memory = f"{run.peak_memory_bytes / 2**30:5.2f} GB peak" if run.started else "dbt not started"
+    return f"  {label:<24}{count}  {run.wall_seconds:7.1f} s  {memory}  {rate}"
 
 
 def main() -> None:

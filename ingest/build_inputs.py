@@ -16,6 +16,7 @@ import json
 import os
 import re
 from dataclasses import asdict, dataclass, field
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,18 @@ SOURCES_FILE = PROJECT_DIR / "models" / "staging" / "_staging__sources.yml"
 # Project files whose changes dbt's state comparison misses or misjudges:
 # source meta (the globs), variable defaults.
 PROJECT_FILES = (SOURCES_FILE, PROJECT_DIR / "dbt_project.yml")
+# Everything else dbt parses, and what parses it: when none of it changed, no
+# node is `state:modified` and the build needs no state comparison at all.
+PROJECT_CODE_FILES = ("dbt_project.yml", "profiles.yml", "packages.yml", "dependencies.yml")
+PROJECT_CODE_FOLDERS = {
+    "model-paths": ["models"],
+    "seed-paths": ["seeds"],
+    "macro-paths": ["macros"],
+    "test-paths": ["tests"],
+    "analysis-paths": ["analyses"],
+    "snapshot-paths": ["snapshots"],
+}
+PARSERS = ("dbt-core", "dbt-duckdb")
 _ROOT_TEMPLATE = re.compile(r"\{\{\s*env_var\('" + DATA_ROOT_ENV + r"',\s*'[^']*'\)\s*\}\}")
 
 
@@ -37,6 +50,8 @@ class BuildInputs:
     project_files: dict[str, str]
     # Source name -> fingerprint of the files its glob matches.
     sources: dict[str, str] = field(default_factory=dict)
+    # Digest of every file dbt parses and of dbt's version (project_code_digest).
+    project_code: str = ""
 
     def save(self, path: Path) -> None:
         path.write_text(json.dumps(asdict(self), indent=1, sort_keys=True) + "\n")
@@ -55,6 +70,10 @@ class BuildInputs:
             other.dbt_vars,
             other.project_files,
         )
+
+    def same_project_code(self, other: BuildInputs) -> bool:
+        """Nothing dbt parses changed: `state:modified` would select no node."""
+        return bool(self.project_code) and self.project_code == other.project_code
 
     def changed_sources(self, previous: BuildInputs) -> list[str]:
         return sorted(
@@ -91,6 +110,23 @@ def fingerprint_files(pattern: str) -> str:
     return digest.hexdigest()
 
 
+def project_code_digest(project: Path = PROJECT_DIR) -> str:
+    """Contents of every file dbt parses in `project`, with dbt's version."""
+    settings = yaml.safe_load((project / "dbt_project.yml").read_text())
+    files = [project / name for name in PROJECT_CODE_FILES]
+    for key, default in PROJECT_CODE_FOLDERS.items():
+        for folder in settings.get(key, default):
+            files += (path for path in (project / folder).rglob("*") if path.is_file())
+    digest = hashlib.sha256()
+    for package in PARSERS:
+        digest.update(f"{package}=={metadata.version(package)}\n".encode())
+    for path in sorted(set(files)):
+        if path.is_file():
+            digest.update(f"{path.relative_to(project).as_posix()}\0".encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
 def current_inputs(root: Path, dbt_vars: dict[str, Any] | None) -> BuildInputs:
     resolved = (PROJECT_DIR / root).resolve()
     return BuildInputs(
@@ -102,4 +138,5 @@ def current_inputs(root: Path, dbt_vars: dict[str, Any] | None) -> BuildInputs:
         sources={
             name: fingerprint_files(pattern) for name, pattern in source_globs(resolved).items()
         },
+        project_code=project_code_digest(),
     )

@@ -3,8 +3,7 @@
 dbt runs in a child process: dbt-duckdb keeps its database open for the life of
 the process that ran it, which would lock the file against our own readers.
 It builds in the working database beside `database` and, when the run
-succeeded, its on-run-end hook publishes it as `database` (profiles.yml,
-ingest/publish.py).
+succeeded, publishes it as `database` (profiles.yml, ingest/publish.py).
 """
 
 from __future__ import annotations
@@ -17,9 +16,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ingest.paths import DATA_ROOT_ENV, DATABASE_ENV, PROJECT_DIR, data_root, database_path
+from ingest import publish
+from ingest.paths import (
+    DATA_ROOT_ENV,
+    DATABASE_ENV,
+    PROJECT_DIR,
+    data_root,
+    database_path,
+    working_database_path,
+)
 
-_DBT_MAIN = "import sys; from dbt.cli.main import cli; sys.argv[0] = 'dbt'; sys.exit(cli())"
+# The working copy starts first, to overlap dbt's imports (ingest/working_copy.py).
+_DBT_MAIN = (
+    "import sys; from ingest.working_copy import start_in_background; start_in_background(); "
+    "from dbt.cli.main import cli; sys.argv[0] = 'dbt'; sys.exit(cli())"
+)
 
 
 class DbtError(RuntimeError):
@@ -30,6 +41,8 @@ class DbtError(RuntimeError):
 class DbtRun:
     wall_seconds: float
     peak_memory_bytes: int
+    # False when there was nothing to build and dbt was not started.
+    started: bool = True
 
 
 def run_dbt(
@@ -38,14 +51,16 @@ def run_dbt(
     database: Path | None = None,
     quiet: bool = False,
     work_dir: Path | None = None,
+    hand_over: bool = False,
 ) -> DbtRun:
     """Invoke dbt (`build`, `run --select ...`) on `root` and `database`.
 
     Both default to the configured data root and (published) warehouse; dbt
     writes `working_database_path(database)` and publishes it as `database`
-    after a successful `build`, `run` or `seed`. `work_dir` gives
-    the run a private target and log folder, so runs on other databases may go
-    on at the same time.
+    after a successful `build`, `run` or `seed`: by a copy, or with
+    `hand_over` by renaming the working file once dbt has exited (the next run
+    copies it back while dbt starts up). `work_dir` gives the run a private
+    target and log folder, so runs on other databases may go on at the same time.
     """
     root = root or data_root()
     database = database or database_path()
@@ -57,6 +72,13 @@ def run_dbt(
         "DO_NOT_TRACK": "1",
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
+    working = working_database_path(database)
+    marker = publish.publishable_marker(working)
+    marker.unlink(missing_ok=True)
+    if hand_over:
+        environment[publish.HAND_OVER_ENV] = "1"
+    else:
+        environment.pop(publish.HAND_OVER_ENV, None)
     command = [sys.executable, "-c", _DBT_MAIN]
     if quiet:
         command.append("--quiet")
@@ -72,4 +94,7 @@ def run_dbt(
         raise DbtError(
             f"dbt {' '.join(arguments)} failed (exit {process.returncode}); see its output above"
         )
+    if marker.exists():
+        publish.hand_over(working, database)
+        marker.unlink()
     return DbtRun(time.perf_counter() - started, usage.ru_maxrss * 1024)

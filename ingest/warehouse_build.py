@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
 from ingest.build_inputs import BuildInputs, current_inputs
 from ingest.dbt_runner import DbtRun, run_dbt
 from ingest.paths import PROJECT_DIR, data_root, database_path, working_database_path
-from ingest.publish import publish_database
+from ingest.publish import hand_over
 
 # What production builds run; dbt's advice is to leave unit tests to
 # development and CI (bin/test runs them).
@@ -46,8 +47,10 @@ def build_warehouse(
     work_dir: Path | None = None,
     dbt_vars: dict[str, Any] | None = None,
 ) -> DbtRun:
+    started = time.perf_counter()
     root = root or data_root()
     database = database or database_path()
+    working = working_database_path(database)
     state = state_dir(database)
     # Moved aside first, so a failed build leaves no state and the next one
     # builds everything.
@@ -56,34 +59,63 @@ def build_warehouse(
     if state.exists():
         state.rename(previous)
     inputs = current_inputs(root, dbt_vars)
+    last = BuildInputs.load(previous / INPUTS_FILE)
+    target = (work_dir / "target") if work_dir else PROJECT_DIR / "target"
+    # Where the manifest of this build will be: dbt writes a new one only when it compares states.
+    manifest = target / "manifest.json"
     command = list(BUILD_COMMAND)
+    # A published database without a working one was handed over by the last
+    # build: dbt works on a copy of it (ingest/working_copy.py).
+    built = working.exists() or database.exists()
     if full_refresh:
         command.append("--full-refresh")
-    elif working_database_path(database).exists() and (previous / "manifest.json").exists():
-        command += ["--state", str(previous)]
+    elif built and last is not None and (previous / "manifest.json").exists():
         if select:
-            command += [*UNCHANGED_SEEDS, "--select", select]
+            command += ["--state", str(previous), *UNCHANGED_SEEDS, "--select", select]
+        elif inputs.same_setting(last) and inputs.same_project_code(last):
+            changed = inputs.changed_sources(last)
+            if not changed:
+                # Everything holds what a build would give it.
+                return _nothing_to_build(working, database, previous, inputs, state, started)
+            command += ["--select", *(f"source:{name}+" for name in changed)]
+            manifest = previous / "manifest.json"
         else:
-            command += _changed_nodes(inputs, BuildInputs.load(previous / INPUTS_FILE))
+            command += ["--state", str(previous), *_changed_nodes(inputs, last)]
     elif select:
         command += ["--select", select]
     if dbt_vars:
         command += ["--vars", json.dumps(dbt_vars)]
-    run = run_dbt(command, root=root, database=database, quiet=quiet, work_dir=work_dir)
+    run = run_dbt(
+        command, root=root, database=database, quiet=quiet, work_dir=work_dir, hand_over=True
+    )
     # A partial build may have skipped the seeds: it leaves no state.
     if select is None:
-        target = (work_dir / "target") if work_dir else PROJECT_DIR / "target"
-        _save_state(target / "manifest.json", inputs, state)
+        _save_state(manifest, inputs, state)
         if not database.exists():
             # A build with nothing to do runs no hook; the published file may be gone.
-            publish_database(working_database_path(database), database)
+            hand_over(working, database)
     shutil.rmtree(previous, ignore_errors=True)
     return run
 
 
-def _changed_nodes(inputs: BuildInputs, previous: BuildInputs | None) -> list[str]:
+def _nothing_to_build(
+    working: Path,
+    database: Path,
+    previous: Path,
+    inputs: BuildInputs,
+    state: Path,
+    started: float,
+) -> DbtRun:
+    if not database.exists():
+        hand_over(working, database)
+    _save_state(previous / "manifest.json", inputs, state)
+    shutil.rmtree(previous, ignore_errors=True)
+    return DbtRun(time.perf_counter() - started, 0, started=False)
+
+
+def _changed_nodes(inputs: BuildInputs, previous: BuildInputs) -> list[str]:
     """dbt selection arguments: what changed since the build that left `previous`."""
-    if previous is None or not inputs.same_setting(previous):
+    if not inputs.same_setting(previous):
         return list(UNCHANGED_SEEDS)
     downstream = [f"source:{name}+" for name in inputs.changed_sources(previous)]
     return ["--select", "state:modified+", *downstream]

@@ -29,7 +29,7 @@ from ingest import labels
 from ingest.dbt_runner import DbtError, run_dbt
 from ingest.paths import DATABASE_ENV, PROJECT_DIR, working_database_path
 from ingest.predictions_import import write_predictions
-from ingest.publish import PublishError, publish_database
+from ingest.publish import PublishError, publish_database, publishable_marker
 
 # What `imagenet-errors build` runs.
 BUILD = ["build", "--exclude-resource-type", "unit_test"]
@@ -134,13 +134,15 @@ def test_the_build_writes_the_working_file_and_publishes_a_copy(
     assert not list(database.parent.glob("*.publishing"))
 
 
+# A plain dbt build publishes a copy; `imagenet-errors build` hands the working file over.
+@pytest.mark.parametrize("hand_over", [False, True], ids=["copy", "hand_over"])
 def test_readers_holding_the_published_file_never_block_nor_see_a_partial_build(
-    warehouse: tuple[Path, Path, Path],
+    warehouse: tuple[Path, Path, Path], hand_over: bool
 ) -> None:
     root, database, base = warehouse
     before = count_errors(database)
     images = dict(sorted(labels.original_validation_labels().items())[:IMAGES])
-    write_model(root, "second_model", images)
+    write_model(root, f"model_published_by_{'hand_over' if hand_over else 'copy'}", images)
     holding = HoldingReader(database)
     holder = threading.Thread(target=holding.run)
     holder.start()
@@ -154,7 +156,7 @@ def test_readers_holding_the_published_file_never_block_nor_see_a_partial_build(
     try:
         while not holding.counts and not holding.errors:
             time.sleep(0.05)
-        run_dbt(BUILD, root=root, database=database, quiet=True, work_dir=base)
+        run_dbt(BUILD, root=root, database=database, quiet=True, work_dir=base, hand_over=hand_over)
         # Let the fresh reader open the new file at least once more.
         time.sleep(1)
     finally:
@@ -179,6 +181,28 @@ def test_readers_holding_the_published_file_never_block_nor_see_a_partial_build(
     columns = sqlalchemy.inspect(engine).get_columns("agg_model_error_summary")
     assert {"model_id", "class_group", "oov_check_status"} <= {c["name"] for c in columns}
     engine.dispose()
+    # Handed over, the working file is gone until the next dbt run copies it back.
+    assert working_database_path(database).exists() != hand_over
+    assert not publishable_marker(working_database_path(database)).exists()
+
+
+def test_any_dbt_run_after_a_hand_over_continues_from_the_published_file(
+    warehouse: tuple[Path, Path, Path],
+) -> None:
+    root, database, base = warehouse
+    run_dbt(BUILD, root=root, database=database, quiet=True, work_dir=base, hand_over=True)
+    working = working_database_path(database)
+    assert not working.exists()
+    errors = count_errors(database)
+    # A plain dbt command: the publish plugin makes the working copy before DuckDB opens it.
+    run_dbt(
+        ["run", "--select", "int_prediction_batches"],
+        root=root,
+        database=database,
+        quiet=True,
+        work_dir=base,
+    )
+    assert count_errors(working) == count_errors(database) == errors
 
 
 def test_a_failed_build_leaves_the_published_file_as_it_was(
