@@ -373,11 +373,12 @@ def _add_build(commands: argparse._SubParsersAction) -> None:
         "build",
         help="dbt build: classify errors, refresh the marts and publish the warehouse",
         description="Run dbt build in the working database (<name>_work.duckdb) and, when it "
-        "succeeds, replace the published database (--database) by a copy of it in one rename: "
-        "readers holding the published file keep working and never see a half-built one. "
-        "Only what changed since the last build runs: nodes whose SQL, macros or seeds changed "
-        "and those downstream of sources whose files changed (added models classify only "
-        "themselves).",
+        "succeeds, rename it over the published database (--database): readers holding the "
+        "published file keep working and never see a half-built one. The next dbt run starts "
+        "from a copy of the published file, made while dbt starts up. Only what changed since "
+        "the last build runs: nodes whose SQL, macros or seeds changed and those downstream of "
+        "sources whose files changed (added models classify only themselves); with nothing "
+        "changed, dbt does not start.",
     )
     parser.add_argument(
         "--full-refresh",

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ingest import publish
+from ingest.dbt_process import RUN_RESULTS_ENV
 from ingest.paths import (
     DATA_ROOT_ENV,
     DATABASE_ENV,
@@ -24,12 +25,6 @@ from ingest.paths import (
     data_root,
     database_path,
     working_database_path,
-)
-
-# The working copy starts first, to overlap dbt's imports (ingest/working_copy.py).
-_DBT_MAIN = (
-    "import sys; from ingest.working_copy import start_in_background; start_in_background(); "
-    "from dbt.cli.main import cli; sys.argv[0] = 'dbt'; sys.exit(cli())"
 )
 
 
@@ -52,6 +47,7 @@ def run_dbt(
     quiet: bool = False,
     work_dir: Path | None = None,
     hand_over: bool = False,
+    write_manifest: bool = True,
 ) -> DbtRun:
     """Invoke dbt (`build`, `run --select ...`) on `root` and `database`.
 
@@ -61,6 +57,8 @@ def run_dbt(
     `hand_over` by renaming the working file once dbt has exited (the next run
     copies it back while dbt starts up). `work_dir` gives the run a private
     target and log folder, so runs on other databases may go on at the same time.
+    Without `write_manifest`, dbt writes no manifest, only run_results.json
+    (ingest/dbt_process.py).
     """
     root = root or data_root()
     database = database or database_path()
@@ -79,12 +77,18 @@ def run_dbt(
         environment[publish.HAND_OVER_ENV] = "1"
     else:
         environment.pop(publish.HAND_OVER_ENV, None)
-    command = [sys.executable, "-c", _DBT_MAIN]
+    target = (work_dir / "target") if work_dir else PROJECT_DIR / "target"
+    command = [sys.executable, "-m", "ingest.dbt_process"]
     if quiet:
         command.append("--quiet")
     command += [*arguments, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
     if work_dir is not None:
-        command += ["--target-path", str(work_dir / "target"), "--log-path", str(work_dir / "logs")]
+        command += ["--target-path", str(target), "--log-path", str(work_dir / "logs")]
+    environment.pop(RUN_RESULTS_ENV, None)
+    if not write_manifest:
+        command.append("--no-write-json")
+        target.mkdir(parents=True, exist_ok=True)
+        environment[RUN_RESULTS_ENV] = str(target / "run_results.json")
     started = time.perf_counter()
     process = subprocess.Popen(command, env=environment, cwd=PROJECT_DIR)
     # wait4 reports the peak memory of this child alone.

@@ -60,9 +60,8 @@ def build_warehouse(
         state.rename(previous)
     inputs = current_inputs(root, dbt_vars)
     last = BuildInputs.load(previous / INPUTS_FILE)
-    target = (work_dir / "target") if work_dir else PROJECT_DIR / "target"
-    # Where the manifest of this build will be: dbt writes a new one only when it compares states.
-    manifest = target / "manifest.json"
+    # dbt's manifest goes into the state, unless the last one still describes the project.
+    write_manifest = True
     command = list(BUILD_COMMAND)
     # A published database without a working one was handed over by the last
     # build: dbt works on a copy of it (ingest/working_copy.py).
@@ -78,7 +77,7 @@ def build_warehouse(
                 # Everything holds what a build would give it.
                 return _nothing_to_build(working, database, previous, inputs, state, started)
             command += ["--select", *(f"source:{name}+" for name in changed)]
-            manifest = previous / "manifest.json"
+            write_manifest = False
         else:
             command += ["--state", str(previous), *_changed_nodes(inputs, last)]
     elif select:
@@ -86,11 +85,18 @@ def build_warehouse(
     if dbt_vars:
         command += ["--vars", json.dumps(dbt_vars)]
     run = run_dbt(
-        command, root=root, database=database, quiet=quiet, work_dir=work_dir, hand_over=True
+        command,
+        root=root,
+        database=database,
+        quiet=quiet,
+        work_dir=work_dir,
+        hand_over=True,
+        write_manifest=write_manifest,
     )
     # A partial build may have skipped the seeds: it leaves no state.
     if select is None:
-        _save_state(manifest, inputs, state)
+        target = (work_dir / "target") if work_dir else PROJECT_DIR / "target"
+        _save_state((target if write_manifest else previous) / "manifest.json", inputs, state)
         if not database.exists():
             # A build with nothing to do runs no hook; the published file may be gone.
             hand_over(working, database)

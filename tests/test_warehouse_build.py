@@ -26,9 +26,13 @@ class FakeDbt:
     def __init__(self, work_dir: Path) -> None:
         self.work_dir = work_dir
         self.commands: list[list[str]] = []
+        self.wrote_manifest: list[bool] = []
 
-    def __call__(self, arguments: Sequence[str], *, database: Path, **_: object) -> DbtRun:
+    def __call__(
+        self, arguments: Sequence[str], *, database: Path, write_manifest: bool, **_: object
+    ) -> DbtRun:
         self.commands.append(list(arguments))
+        self.wrote_manifest.append(write_manifest)
         target = self.work_dir / "target"
         target.mkdir(parents=True, exist_ok=True)
         (target / "manifest.json").write_text(json.dumps({"build": len(self.commands)}))
@@ -88,6 +92,7 @@ def test_new_source_files_build_downstream_of_that_source_without_state(
         "--select",
         f"source:{PREDICTIONS}+",
     ]
+    assert dbt.wrote_manifest == [True, False]
     manifest = warehouse_build.state_dir(database) / "manifest.json"
     assert json.loads(manifest.read_text()) == {"build": 1}
 
