@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
 
-from ingest.dbt_runner import run_dbt
+from ingest.dbt_runner import DbtError, run_dbt
 from ingest.synth import synthesise
 from ingest.synth_clip import synthesise_clip
 from ingest.warehouse_build import build_warehouse
@@ -64,7 +68,9 @@ def executed(work_dir: Path) -> set[str]:
     return {result["unique_id"] for result in results}
 
 
-def test_incremental_build_equals_full_rebuild(tmp_path: Path) -> None:
+def test_incremental_build_equals_full_rebuild(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
     root = tmp_path / "data"
     incremental, full = tmp_path / "incremental.duckdb", tmp_path / "full.duckdb"
     synthesise(3, 3000, root, progress=False)
@@ -114,9 +120,53 @@ def test_incremental_build_equals_full_rebuild(tmp_path: Path) -> None:
     assert found.pop("int_oov_pair_proposals")[1] == 0
     assert found == dict.fromkeys(found, (0, 0))
 
-    # Nothing new: nothing but dbt's start-up runs.
+    # Nothing new: dbt does not even start.
     (tmp_path / "target" / "run_results.json").unlink()
-    build_warehouse(
+    run = build_warehouse(
         root=root, database=incremental, quiet=True, work_dir=tmp_path, dbt_vars=ALL_PAIRS
     )
-    assert not {node for node in executed(tmp_path) if node.split(".")[0] in ("model", "test")}
+    assert not run.started and not executed(tmp_path)
+
+    # Predictions written before those int_error_cases last read (a file copied
+    # in from elsewhere): it reads only newer ones and misses their cases. The
+    # build fails on the errors left unclassified instead of publishing them as
+    # correct, and a full refresh classifies them.
+    synthesise(1, 3000, root, seed=2, first_model=5, progress=False)
+    backdate(root / "predictions" / "model=synthetic_0005" / "predictions.parquet")
+    published = incremental.stat().st_mtime_ns
+    capfd.readouterr()
+    with pytest.raises(DbtError):
+        build_warehouse(
+            root=root, database=incremental, quiet=True, work_dir=tmp_path, dbt_vars=ALL_PAIRS
+        )
+    assert "assert_wrong_predictions_have_an_error_category" in capfd.readouterr().out
+    assert incremental.stat().st_mtime_ns == published
+    build_warehouse(
+        root=root,
+        database=incremental,
+        quiet=True,
+        work_dir=tmp_path,
+        dbt_vars=ALL_PAIRS,
+        full_refresh=True,
+    )
+    assert (
+        query_one(
+            incremental,
+            "select count(*) from fct_prediction_errors "
+            "where not is_top1_correct and error_category = 'correct'",
+        )
+        == 0
+    )
+
+
+def backdate(path: Path) -> None:
+    table = pq.read_table(path)
+    written_at = table.schema.field("written_at").type
+    old = pa.array([datetime(2000, 1, 1, tzinfo=UTC)] * table.num_rows, written_at)
+    table = table.set_column(table.schema.get_field_index("written_at"), "written_at", old)
+    pq.write_table(table, path)
+
+
+def query_one(database: Path, sql: str) -> object:
+    with duckdb.connect(str(database), read_only=True) as connection:
+        return connection.execute(sql).fetchone()[0]
