@@ -9,7 +9,14 @@ data root, the variables. The next build selects the nodes whose code or seeds
 changed (dbt's `state:modified+`) and the nodes downstream of sources whose
 files changed; the others already hold what a rebuild would give. Without that
 state, or when the data root, the variables or the project settings changed,
-everything is built, except seeds the database already holds unchanged.
+everything is built, except seeds the database already holds unchanged. When
+no file dbt parses changed, no node can be `state:modified`: the build skips
+the comparison, dbt writes no manifest (the last one still describes the
+project), and with no source changed either dbt is not started at all.
+
+A successful build is published by handing the working file over (renamed to
+the published name once dbt has exited, ingest/publish.py); the next dbt run
+starts from a copy of it (ingest/working_copy.py).
 """
 
 from __future__ import annotations
