@@ -20,7 +20,7 @@ from pathlib import Path
 
 import duckdb
 
-from ingest.dbt_runner import DbtRun
+from ingest.dbt_runner import DbtRun, target_dir
 from ingest.paths import working_database_path
 from ingest.synth import synthesise
 from ingest.synth_clip import synthesise_clip
@@ -31,7 +31,7 @@ def build(root: Path, database: Path, scratch: Path, label: str) -> DbtRun:
     # Exactly what `imagenet-errors build` runs.
     run = build_warehouse(root=root, database=database, quiet=True, work_dir=scratch)
     # dbt's timing of every node, kept per build for a look at where the time went.
-    results = scratch / "target" / "run_results.json"
+    results = target_dir(scratch) / "run_results.json"
     if results.exists():
         shutil.copy2(results, scratch / f"run_results_{label}.json")
         results.unlink()

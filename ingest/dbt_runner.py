@@ -40,6 +40,11 @@ class DbtRun:
     started: bool = True
 
 
+def target_dir(work_dir: Path | None = None) -> Path:
+    """Where dbt writes its artifacts (manifest, run_results.json) for a run in `work_dir`."""
+    return (work_dir / "target") if work_dir else PROJECT_DIR / "target"
+
+
 def run_dbt(
     arguments: Sequence[str],
     root: Path | None = None,
@@ -77,7 +82,7 @@ def run_dbt(
         environment[publish.HAND_OVER_ENV] = "1"
     else:
         environment.pop(publish.HAND_OVER_ENV, None)
-    target = (work_dir / "target") if work_dir else PROJECT_DIR / "target"
+    target = target_dir(work_dir)
     command = [sys.executable, "-m", "ingest.dbt_process"]
     if quiet:
         command.append("--quiet")

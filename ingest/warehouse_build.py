@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from ingest.build_inputs import BuildInputs, current_inputs
-from ingest.dbt_runner import DbtRun, run_dbt
-from ingest.paths import PROJECT_DIR, data_root, database_path, working_database_path
+from ingest.dbt_runner import DbtRun, run_dbt, target_dir
+from ingest.paths import data_root, database_path, working_database_path
 from ingest.publish import hand_over
 
 # What production builds run; dbt's advice is to leave unit tests to
@@ -69,6 +69,8 @@ def build_warehouse(
     last = BuildInputs.load(previous / INPUTS_FILE)
     # dbt's manifest goes into the state, unless the last one still describes the project.
     write_manifest = True
+    # None: whatever the command selects runs; a list: the changed sources, maybe none.
+    changed_sources = None
     command = list(BUILD_COMMAND)
     # A published database without a working one was handed over by the last
     # build: dbt works on a copy of it (ingest/working_copy.py).
@@ -79,11 +81,8 @@ def build_warehouse(
         if select:
             command += ["--state", str(previous), *UNCHANGED_SEEDS, "--select", select]
         elif inputs.same_setting(last) and inputs.same_project_code(last):
-            changed = inputs.changed_sources(last)
-            if not changed:
-                # Everything holds what a build would give it.
-                return _nothing_to_build(working, database, previous, inputs, state, started)
-            command += ["--select", *(f"source:{name}+" for name in changed)]
+            changed_sources = inputs.changed_sources(last)
+            command += ["--select", *(f"source:{name}+" for name in changed_sources)]
             write_manifest = False
         else:
             command += ["--state", str(previous), *_changed_nodes(inputs, last)]
@@ -91,39 +90,28 @@ def build_warehouse(
         command += ["--select", select]
     if dbt_vars:
         command += ["--vars", json.dumps(dbt_vars)]
-    run = run_dbt(
-        command,
-        root=root,
-        database=database,
-        quiet=quiet,
-        work_dir=work_dir,
-        hand_over=True,
-        write_manifest=write_manifest,
-    )
+    if changed_sources == []:
+        # Everything holds what a build would give it: dbt is not started.
+        run = DbtRun(time.perf_counter() - started, 0, started=False)
+    else:
+        run = run_dbt(
+            command,
+            root=root,
+            database=database,
+            quiet=quiet,
+            work_dir=work_dir,
+            hand_over=True,
+            write_manifest=write_manifest,
+        )
     # A partial build may have skipped the seeds: it leaves no state.
     if select is None:
-        target = (work_dir / "target") if work_dir else PROJECT_DIR / "target"
-        _save_state((target if write_manifest else previous) / "manifest.json", inputs, state)
+        manifest_dir = target_dir(work_dir) if write_manifest else previous
+        _save_state(manifest_dir / "manifest.json", inputs, state)
         if not database.exists():
             # A build with nothing to do runs no hook; the published file may be gone.
             hand_over(working, database)
     shutil.rmtree(previous, ignore_errors=True)
     return run
-
-
-def _nothing_to_build(
-    working: Path,
-    database: Path,
-    previous: Path,
-    inputs: BuildInputs,
-    state: Path,
-    started: float,
-) -> DbtRun:
-    if not database.exists():
-        hand_over(working, database)
-    _save_state(previous / "manifest.json", inputs, state)
-    shutil.rmtree(previous, ignore_errors=True)
-    return DbtRun(time.perf_counter() - started, 0, started=False)
 
 
 def _changed_nodes(inputs: BuildInputs, previous: BuildInputs) -> list[str]:

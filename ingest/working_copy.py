@@ -57,14 +57,11 @@ def restore_working_copy(published: Path, working: Path) -> bool:
 
 
 def start_in_background() -> None:
-    """In a dbt process about to start: begin the copy of the configured warehouse."""
+    """In a dbt process about to start: copy the warehouse if its working file is missing."""
     if not os.environ.get(DATABASE_ENV):
         return
     published = database_path()
-    working = working_database_path(published)
-    if working.exists() or not published.exists():
-        return
-    copy = _Copy(published.resolve(), working.resolve())
+    copy = _Copy(published.resolve(), working_database_path(published).resolve())
     _started[copy.working] = copy
     copy.start()
 
