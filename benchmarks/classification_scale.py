@@ -20,11 +20,11 @@ from pathlib import Path
 
 import duckdb
 
-from ingest.dbt_runner import DbtRun, target_dir
-from ingest.paths import working_database_path
-from ingest.synth import synthesise
-from ingest.synth_clip import synthesise_clip
-from ingest.warehouse_build import build_warehouse
+from ingest.core.paths import working_database_path
+from ingest.synth.clip import synthesise_clip
+from ingest.synth.predictions import synthesise
+from ingest.warehouse.build import build_warehouse
+from ingest.warehouse.dbt_runner import DbtRun, target_dir
 
 
 def build(root: Path, database: Path, scratch: Path, label: str) -> DbtRun:

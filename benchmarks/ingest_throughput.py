@@ -21,8 +21,8 @@ from pathlib import Path
 import torch
 from PIL import Image
 
-from ingest import classifiers, image_sets, inference
 from ingest.demo.run import DEMO_MODELS
+from ingest.predict import classifiers, image_sets, inference
 
 
 def naive(image_set: image_sets.ImageSet, specs: list[classifiers.ModelSpec]) -> float:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.paths import PROJECT_DIR
+from ingest.core.paths import PROJECT_DIR
 
 # Tests never reach a model hub.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -33,6 +33,6 @@ def reference_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def wordnet():
-    from ingest.wordnet import WordNet
+    from ingest.imagenet.wordnet import WordNet
 
     return WordNet()

@@ -11,13 +11,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingest import reference_models
-from ingest.dbt_runner import run_dbt
-from ingest.experts_import import import_experts
-from ingest.paths import PROJECT_DIR, working_database_path
-from ingest.predictions_import import write_predictions
+from ingest.core.paths import PROJECT_DIR, working_database_path
 from ingest.report import write_report
 from ingest.report.html import format_value
+from ingest.sources import reference_models
+from ingest.sources.experts import import_experts
+from ingest.sources.predictions import write_predictions
+from ingest.warehouse.dbt_runner import run_dbt
 
 MISTAKES_DIR = PROJECT_DIR.parent / "shared" / "reference" / "imagenet_mistakes"
 REFERENCE_STATS_DIR = reference_models.DEFAULT_DIR

@@ -5,8 +5,8 @@ import sys
 
 import yaml
 
-from ingest import schemas
-from ingest.paths import PROJECT_DIR
+from ingest.core import schemas
+from ingest.core.paths import PROJECT_DIR
 
 SOURCES = PROJECT_DIR / "models" / "staging" / "_staging__sources.yml"
 

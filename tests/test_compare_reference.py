@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from ingest.cli import main
-from ingest.compare_reference import (
+from ingest.reference.compare import (
     Comparison,
     PairProposals,
     Sample,

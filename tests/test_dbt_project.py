@@ -9,10 +9,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingest import labels
-from ingest.dbt_runner import run_dbt
-from ingest.paths import DATA_ROOT_ENV, DATABASE_ENV, working_database_path
-from ingest.predictions_import import write_predictions
+from ingest.core.paths import DATA_ROOT_ENV, DATABASE_ENV, working_database_path
+from ingest.sources import labels
+from ingest.sources.predictions import write_predictions
+from ingest.warehouse.dbt_runner import run_dbt
 
 # Real errors of real models, one per category, as the reference classified
 # them (error_samples_dev.csv): image, original label, multi-labels, prediction.

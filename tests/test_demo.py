@@ -6,9 +6,9 @@ from pathlib import Path
 
 import duckdb
 
-from ingest import reference_models
 from ingest.demo.run import DEMO_MODELS, run_demo
 from ingest.report import write_report
+from ingest.sources import reference_models
 
 
 def test_demo_classifies_real_photos_with_three_real_models(tmp_path: Path) -> None:

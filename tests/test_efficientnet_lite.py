@@ -8,7 +8,7 @@ import pytest
 import torch
 from PIL import Image
 
-from ingest import classifiers, efficientnet_lite, image_sets
+from ingest.predict import classifiers, efficientnet_lite, image_sets
 
 
 @pytest.fixture(scope="module")

@@ -16,20 +16,22 @@ import pyarrow.parquet as pq
 import pytest
 import torch
 
-from ingest import clip_embed, image_sets, paths
-from ingest.clip_model import ClipEncoder, ClipModelError, ClipSpec, load_clip
-from ingest.demo.reference import VIEWS, build_demo_reference_set
-from ingest.embedding_parts import ClipModelMismatch, embedding_matrix
-from ingest.imagenet_metadata import class_wnids
-from ingest.nearest_neighbours import NO_GROUP, block_top_k
-from ingest.predictions_import import write_predictions
-from ingest.proposal_lemmas import (
+from ingest.clip import embed as clip_embed
+from ingest.clip.embedding_parts import ClipModelMismatch, embedding_matrix
+from ingest.clip.model import ClipEncoder, ClipModelError, ClipSpec, load_clip
+from ingest.clip.neighbours import NO_GROUP, block_top_k
+from ingest.clip.proposal_lemmas import (
     normalise_lemma,
     predicted_class_ids,
     read_lemma_file,
     select_proposal_lemmas,
 )
-from ingest.reference_set import load_reference_set
+from ingest.clip.reference_set import load_reference_set
+from ingest.core import paths
+from ingest.demo.reference import VIEWS, build_demo_reference_set
+from ingest.imagenet.metadata import class_wnids
+from ingest.predict import image_sets
+from ingest.sources.predictions import write_predictions
 
 CPU = torch.device("cpu")
 

@@ -11,10 +11,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from ingest.dbt_runner import DbtError, run_dbt
-from ingest.synth import synthesise
-from ingest.synth_clip import synthesise_clip
-from ingest.warehouse_build import build_warehouse
+from ingest.synth.clip import synthesise_clip
+from ingest.synth.predictions import synthesise
+from ingest.warehouse.build import build_warehouse
+from ingest.warehouse.dbt_runner import DbtError, run_dbt
 
 # Open-world proposals for every pair, not only those on images with CLIP
 # embeddings (which the synthetic workload has): more pairs to compare.

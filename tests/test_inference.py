@@ -8,9 +8,9 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from ingest import classifiers, image_sets, inference
-from ingest.imagenet_metadata import class_wnids
-from ingest.parquet_io import write_parquet_atomically
+from ingest.core.parquet_io import write_parquet_atomically
+from ingest.imagenet.metadata import class_wnids
+from ingest.predict import classifiers, image_sets, inference
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,8 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from ingest import labels
-from ingest.imagenet_metadata import class_wnids
+from ingest.imagenet.metadata import class_wnids
+from ingest.sources import labels
 
 
 def test_validation_labels_match_the_reference_file(reference_dir: Path) -> None:

@@ -6,8 +6,8 @@ import numpy as np
 import pyarrow.parquet as pq
 import pytest
 
-from ingest.imagenet_metadata import validation_image_name, validation_labels
-from ingest.npz_import import import_npz
+from ingest.imagenet.metadata import validation_image_name, validation_labels
+from ingest.sources.npz import import_npz
 
 
 def test_npz_logits_become_top5_with_label_ranks(tmp_path: Path) -> None:

@@ -16,11 +16,12 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
-from ingest import labels, paths, schemas
-from ingest.dbt_runner import run_dbt
-from ingest.embedding_parts import embedding_column
-from ingest.parquet_io import write_parquet_atomically
-from ingest.predictions_import import write_predictions
+from ingest.clip.embedding_parts import embedding_column
+from ingest.core import paths, schemas
+from ingest.core.parquet_io import write_parquet_atomically
+from ingest.sources import labels
+from ingest.sources.predictions import write_predictions
+from ingest.warehouse.dbt_runner import run_dbt
 
 IMAGE, LABEL, PREDICTION = "ILSVRC2012_val_00001409.JPEG", 872, 843
 CLIP_MODEL = "hand-made/test"

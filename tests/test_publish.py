@@ -25,11 +25,11 @@ import pytest
 import sqlalchemy
 import yaml
 
-from ingest import labels
-from ingest.dbt_runner import DbtError, run_dbt
-from ingest.paths import DATABASE_ENV, PROJECT_DIR, working_database_path
-from ingest.predictions_import import write_predictions
-from ingest.publish import PublishError, publish_database, publishable_marker
+from ingest.core.paths import DATABASE_ENV, PROJECT_DIR, working_database_path
+from ingest.sources import labels
+from ingest.sources.predictions import write_predictions
+from ingest.warehouse.dbt_runner import DbtError, run_dbt
+from ingest.warehouse.publish import PublishError, publish_database, publishable_marker
 
 # What `imagenet-errors build` runs.
 BUILD = ["build", "--exclude-resource-type", "unit_test"]

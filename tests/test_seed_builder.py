@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from ingest.paths import SEEDS_DIR
+from ingest.core.paths import SEEDS_DIR
+from ingest.imagenet.wordnet import WordNet, offset_of
 from ingest.seeds import classes
 from ingest.seeds.build import AUTHORED_SEEDS, build_seeds
-from ingest.seeds.expert_annotations import AnnotationError, non_prototypical_rows
-from ingest.wordnet import WordNet, offset_of
+from ingest.sources.expert_mistakes import AnnotationError, non_prototypical_rows
 
 
 def read(name: str, folder: Path = SEEDS_DIR) -> list[dict[str, str]]:

@@ -9,17 +9,19 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
-from ingest import labels, paths, schemas
-from ingest.embedding_parts import (
+from ingest.clip.embedding_parts import (
     ClipModelMismatch,
     PartFolder,
     embedding_column,
     embedding_matrix,
 )
-from ingest.imagenet_metadata import validation_image_name
-from ingest.paths import SEEDS_DIR
-from ingest.proposal_lemmas import normalise_lemma
-from ingest.synth import (
+from ingest.clip.proposal_lemmas import normalise_lemma
+from ingest.core import paths, schemas
+from ingest.core.paths import SEEDS_DIR
+from ingest.imagenet.metadata import validation_image_name
+from ingest.sources import labels
+from ingest.synth.clip import CLIP_MODEL, synthesise_clip
+from ingest.synth.predictions import (
     CONFUSERS,
     TOP1_RANGE,
     confusers,
@@ -28,7 +30,6 @@ from ingest.synth import (
     synthesise,
     wordnet_neighbours,
 )
-from ingest.synth_clip import CLIP_MODEL, synthesise_clip
 
 
 def read(paths: list[Path]) -> list[list[dict]]:

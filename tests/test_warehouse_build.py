@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from ingest import build_inputs, warehouse_build
-from ingest.dbt_runner import DbtRun
-from ingest.paths import PROJECT_DIR, working_database_path
+from ingest.core.paths import PROJECT_DIR, working_database_path
+from ingest.warehouse import build as warehouse_build
+from ingest.warehouse import build_inputs
+from ingest.warehouse.dbt_runner import DbtRun
 
 PREDICTIONS = "ingest.predictions"
 

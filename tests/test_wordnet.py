@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.wordnet import WordNet, WordNetError, offset_of, wnid_of
+from ingest.imagenet.wordnet import WordNet, WordNetError, offset_of, wnid_of
 
 
 def test_tench_ancestors_reach_fish_vertebrate_and_entity(wordnet: WordNet) -> None:

@@ -7,9 +7,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingest import working_copy
-from ingest.paths import DATABASE_ENV, working_database_path
-from ingest.publish import hand_over
+from ingest.core.paths import DATABASE_ENV, working_database_path
+from ingest.warehouse import working_copy
+from ingest.warehouse.publish import hand_over
 
 
 def make_database(path: Path, rows: int) -> None:

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
-from ingest.image_sets import ImageSet
-from ingest.imagenet_metadata import class_wnids
-from ingest.reference_set import SOURCES_FILE
+from ingest.clip.reference_set import SOURCES_FILE
+from ingest.imagenet.metadata import class_wnids
+from ingest.predict.image_sets import ImageSet
 
 SHORT_SIDE = 256  # CLIP models look at 224-336 px: larger files only cost decoding
 CROP = 0.7

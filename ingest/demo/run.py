@@ -7,13 +7,14 @@ from pathlib import Path
 
 import duckdb
 
-from ingest import classifiers, image_sets, inference, labels, reference_models
-from ingest.clip_embed import EmbedOptions, run_embed
-from ingest.clip_model import ClipSpec, load_clip
-from ingest.dbt_runner import run_dbt
+from ingest.clip.embed import EmbedOptions, run_embed
+from ingest.clip.model import ClipSpec, load_clip
+from ingest.clip.proposal_lemmas import warehouse_proposal_lemmas
+from ingest.clip.reference_set import load_reference_set
 from ingest.demo.reference import build_demo_reference_set
-from ingest.proposal_lemmas import warehouse_proposal_lemmas
-from ingest.reference_set import load_reference_set
+from ingest.predict import classifiers, image_sets, inference
+from ingest.sources import labels, reference_models
+from ingest.warehouse.dbt_runner import run_dbt
 
 DEMO_MODELS = ("efficientnet_lite0", "efficientnet_lite1", "efficientnet_lite2")
 DEMO_CLIP_MODEL = "ViT-S-32-alt"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from ingest.paths import PROJECT_DIR
+from ingest.core.paths import PROJECT_DIR
 from ingest.report import html, plots, queries
 
 DEFAULT_OUTPUT = PROJECT_DIR / "report"

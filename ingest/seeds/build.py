@@ -12,11 +12,12 @@ from pathlib import Path
 
 import yaml
 
-from ingest.imagenet_metadata import class_wnids, timm_info_file
-from ingest.paths import SEEDS_DIR
-from ingest.seeds import classes, expert_annotations
+from ingest.core.paths import SEEDS_DIR
+from ingest.imagenet.metadata import class_wnids, timm_info_file
+from ingest.imagenet.wordnet import WordNet
+from ingest.seeds import classes
 from ingest.seeds.provenance import package_version, sha256_of
-from ingest.wordnet import WordNet
+from ingest.sources import expert_mistakes
 
 SUPERCLASS_DEFINITIONS = "superclass_definitions"
 OVERLAPPING_CLASS_PAIRS = "overlapping_class_pairs"
@@ -99,7 +100,7 @@ def derived_seeds(wordnet: WordNet, mistakes: list[Path], samples: list[Path]) -
     closure = {row["ancestor_wnid"] for row in ancestors}
     siblings = classes.sibling_wnids(wordnet)
     reviewed = {
-        image: "imagenet_mistakes" for image in expert_annotations.reviewed_image_names(mistakes)
+        image: "imagenet_mistakes" for image in expert_mistakes.reviewed_image_names(mistakes)
     }
     for path in samples:
         for row in read_csv(path):
@@ -190,7 +191,7 @@ def derived_seeds(wordnet: WordNet, mistakes: list[Path], samples: list[Path]) -
             },
             ["image_id"],
             {"derived_from": [mistakes_source]},
-            expert_annotations.non_prototypical_rows(mistakes),
+            expert_mistakes.non_prototypical_rows(mistakes),
         ),
         Seed(
             "multilabel_set_images",
@@ -306,7 +307,7 @@ def build_seeds(
     download_dir: Path | None = None,
 ) -> list[str]:
     wordnet = WordNet(wordnet_dir)
-    mistakes = expert_annotations.locate_mistakes_files(
+    mistakes = expert_mistakes.locate_mistakes_files(
         mistakes_dir, download_dir or seeds_dir.parent / "data" / "downloads"
     )
     seeds = derived_seeds(wordnet, mistakes, samples)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ingest.imagenet_metadata import class_names, class_wnids
-from ingest.wordnet import WordNet, offset_of
+from ingest.imagenet.metadata import class_names, class_wnids
+from ingest.imagenet.wordnet import WordNet, offset_of
 
 # The reference study splits results by whether a class is a living thing,
 # a made thing, or anything else (food, geological formations, ...).

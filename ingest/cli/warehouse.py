@@ -1,0 +1,61 @@
+"""`imagenet-errors build` and `summary`: classify, publish, read back."""
+
+from __future__ import annotations
+
+import argparse
+
+from ingest.cli._options import Subcommands
+
+SUMMARY_QUERY = """
+    select model_id, num_samples as samples, round(top1_accuracy, 2) as top1,
+           round(mla, 2) as mla, num_overlapping_classes as overlapping,
+           num_multi_label as multi_label, num_fine_grained as fine_grained,
+           num_fine_grained_oov as fg_oov, num_spurious_correlation as spurious,
+           num_non_prototypical as non_proto, num_model_failure as failure,
+           oov_check_status as oov_rule
+    from agg_model_error_summary
+    where class_group = 'all'
+    order by model_id
+"""
+
+
+def register(commands: Subcommands) -> None:
+    parser = commands.add_parser(
+        "build",
+        help="dbt build: classify errors, refresh the marts and publish the warehouse",
+        description="Run dbt build in the working database (<name>_work.duckdb) and, when it "
+        "succeeds, rename it over the published database (--database): readers holding the "
+        "published file keep working and never see a half-built one. The next dbt run starts "
+        "from a copy of the published file, made while dbt starts up. Only what changed since "
+        "the last build runs: nodes whose SQL, macros or seeds changed and those downstream of "
+        "sources whose files changed (added models classify only themselves); with nothing "
+        "changed, dbt does not start.",
+    )
+    parser.add_argument(
+        "--full-refresh",
+        action="store_true",
+        help="rebuild every node and reclassify every model (after labels or rules changed)",
+    )
+    parser.add_argument("--select", help="dbt node selection")
+    parser.set_defaults(handler=_run_build)
+    summary = commands.add_parser("summary", help="print each model's errors by category")
+    summary.set_defaults(handler=_run_summary)
+
+
+def _run_build(args: argparse.Namespace) -> None:
+    from ingest.warehouse.build import build_warehouse
+
+    build_warehouse(full_refresh=args.full_refresh, select=args.select)
+
+
+def _run_summary(args: argparse.Namespace) -> None:
+    print_summary()
+
+
+def print_summary() -> None:
+    import duckdb
+
+    from ingest.core.paths import database_path
+
+    with duckdb.connect(str(database_path()), read_only=True) as connection:
+        connection.sql(SUMMARY_QUERY).show(max_rows=1000, max_width=200)
