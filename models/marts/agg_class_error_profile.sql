@@ -9,7 +9,6 @@
     config(
         materialized='incremental',
         incremental_strategy='append',
-        on_schema_change='fail',
         pre_hook="{% if is_incremental() %}delete from {{ this }} where source_classified_at
             < (select max(source_classified_at) from {{ ref('agg_common_errors') }}){% endif %}",
     )

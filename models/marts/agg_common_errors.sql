@@ -14,7 +14,6 @@
         materialized='incremental',
         incremental_strategy='delete+insert',
         unique_key=['image_id', 'predicted_class_id'],
-        on_schema_change='fail',
         pre_hook="{% if is_incremental() and common_errors_refresh(ref('fct_prediction_errors'))
             == 'full' %}delete from {{ this }}{% endif %}",
     )

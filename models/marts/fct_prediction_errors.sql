@@ -7,7 +7,6 @@
         materialized='incremental',
         unique_key='model_id',
         incremental_strategy='delete+insert',
-        on_schema_change='fail',
     )
 }}
 

@@ -3,7 +3,7 @@
 -- once however many models make the same mistake. Incremental: a run adds the
 -- pairs of predictions written since the last run (`added_at` marks them, and
 -- the rules classify only those).
-{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
+{{ config(materialized='incremental') }}
 
 {%- set watermark = newest_value_held('predictions_written_at') %}
 

@@ -1,7 +1,7 @@
 -- A compact integer key per evaluated image, assigned once and never changed:
 -- joins on the millions of error cases hash integers, not file names.
 -- Incremental: images new to the evaluation set get the next keys.
-{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
+{{ config(materialized='incremental') }}
 
 with
 

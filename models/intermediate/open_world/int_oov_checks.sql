@@ -6,7 +6,7 @@
 -- 1,000 classes. Without embeddings the check is `not_evaluated`, never
 -- silently negative. Incremental: a decision depends only on (image,
 -- prediction, label), so each case is checked once, when it is added.
-{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
+{{ config(materialized='incremental') }}
 
 with
 

@@ -5,7 +5,7 @@
 -- reference images have a class sharing a superclass with the prediction.
 -- The check scores proposals only for cases whose gate is open.
 -- Incremental: a case is gated once, when it is added.
-{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
+{{ config(materialized='incremental') }}
 
 with
 

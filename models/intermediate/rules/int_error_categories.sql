@@ -1,7 +1,5 @@
 -- One category per wrong (image, predicted class), in the reference study's
 -- precedence: the first rule that holds wins.
-{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
-
 with
 
 error_cases as (

@@ -1,8 +1,6 @@
 -- Rule 3: the prediction shares a superclass with one of the image's accepted
 -- multi-labels (a husky for a malamute). Evidence: the first such superclass
 -- and label by name and class index.
-{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
-
 with
 
 error_cases as (

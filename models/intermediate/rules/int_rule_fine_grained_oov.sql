@@ -2,8 +2,6 @@
 -- the model predicted: the CLIP open-world check (int_oov_checks) found an
 -- out-of-vocabulary proposal. A verdict supplied for the case
 -- (`imagenet-errors oov import`) takes precedence over the check.
-{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
-
 with
 
 error_cases as (

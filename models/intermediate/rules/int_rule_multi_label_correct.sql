@@ -1,7 +1,5 @@
 -- Rule 2: the prediction is one of the image's accepted multi-labels (correct
 -- or unclear): a top-1 error, but not a mistake.
-{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
-
 with
 
 error_cases as (

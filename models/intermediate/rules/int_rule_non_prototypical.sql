@@ -1,6 +1,4 @@
 -- Rule 6: experts judged the image a non-prototypical instance of its class.
-{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
-
 with
 
 error_cases as (

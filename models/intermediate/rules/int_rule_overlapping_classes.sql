@@ -1,7 +1,5 @@
 -- Rule 1: the prediction names the same thing as the label under another
 -- class (the reference's collapsed mappings, e.g. laptop and notebook).
-{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
-
 with
 
 error_cases as (

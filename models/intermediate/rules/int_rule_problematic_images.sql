@@ -4,8 +4,6 @@
 -- is accepted although the original label is not; the prediction shares a
 -- superclass with the original label (or CLIP calls it OOV); the prediction
 -- co-occurs with the original label.
-{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
-
 with
 
 error_cases as (

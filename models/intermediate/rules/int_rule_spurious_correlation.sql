@@ -1,8 +1,6 @@
 -- Rule 5: the prediction is a class that often appears together with one of
 -- the image's accepted multi-labels (a paddle for a canoe). Evidence: the label
 -- it co-occurs with most, and on how many images.
-{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
-
 with
 
 error_cases as (
