@@ -1,7 +1,8 @@
 """Rebuild the derived seeds and `seeds/_seeds.yml` with their provenance.
 
-Authored seeds (superclass definitions, overlapping class pairs) are edited by
-hand; this only checks that every lemma and class they name exists.
+Authored seeds (superclass definitions, overlapping class pairs, OOV meta
+labels, the expert category mapping) are edited by hand; this only checks that
+every lemma and class they name exists, and writes their documentation.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from ingest.sources import expert_mistakes
 SUPERCLASS_DEFINITIONS = "superclass_definitions"
 OVERLAPPING_CLASS_PAIRS = "overlapping_class_pairs"
 OOV_META_LABELS = "oov_meta_labels"
+EXPERT_CATEGORY_MAPPING = "expert_category_mapping"
 
 
 INTEGER_COLUMNS = {
@@ -44,6 +46,8 @@ class Seed:
     unique_key: list[str]
     provenance: dict[str, object] = field(default_factory=dict)
     rows: list[dict[str, object]] | None = None  # None: authored by hand
+    # Columns an empty cell (null) is allowed in; every other one is tested not_null.
+    nullable: tuple[str, ...] = ()
 
 
 def write_csv(path: Path, columns: list[str], rows: list[dict[str, object]]) -> None:
@@ -255,6 +259,20 @@ AUTHORED_SEEDS = [
         ["lemma"],
         {"authored": "from Peychev et al. 2023 (open-world proposals), issue 4"},
     ),
+    Seed(
+        EXPERT_CATEGORY_MAPPING,
+        "The failure categories of Vasudevan et al. (2022) mapped onto ours, for "
+        "fct_expert_reviews. Their files spell the OOV category two ways. Fine-grained with "
+        "Multilabel Options (one ViT-3B mistake) has no counterpart: an empty cell, reported "
+        "without an agreement rate, as is any expert category missing from this list.",
+        {
+            "expert_category": "The experts' category as their files spell it.",
+            "mapped_error_category": "Our category; empty (null) when there is none.",
+        },
+        ["expert_category"],
+        {"authored": "by this project, from the category definitions of both papers"},
+        nullable=("mapped_error_category",),
+    ),
 ]
 
 
@@ -268,12 +286,15 @@ class _NoAliasDumper(yaml.SafeDumper):
 def seed_yaml(seeds: list[Seed]) -> dict[str, object]:
     entries = []
     for seed in seeds:
-        columns = [
-            {"name": name, "description": text, "data_tests": ["not_null"]}
-            for name, text in seed.columns.items()
-        ]
-        if len(seed.unique_key) == 1:
-            columns[list(seed.columns).index(seed.unique_key[0])]["data_tests"].append("unique")
+        columns = []
+        for name, text in seed.columns.items():
+            column: dict[str, object] = {"name": name, "description": text}
+            tests = [] if name in seed.nullable else ["not_null"]
+            if seed.unique_key == [name]:
+                tests.append("unique")
+            if tests:
+                column["data_tests"] = tests
+            columns.append(column)
         entry: dict[str, object] = {
             "name": seed.name,
             "description": seed.description,

@@ -12,7 +12,7 @@ expert_categories as (
 
 category_mapping as (
 
-    select * from {{ ref('int_expert_category_mapping') }}
+    select * from {{ ref('expert_category_mapping') }}
 
 ),
 
