@@ -122,6 +122,21 @@ def test_group_marts_line_up_with_the_reference_and_share_the_errors(build) -> N
         assert errors == 0 or shares == pytest.approx(100.0)
 
 
+def test_architecture_columns_mean_one_thing_in_both_reference_marts(build) -> None:
+    _, database = build
+    kinds = {"cnn", "transformer", "hybrid", "mlp"}
+    for mart in ("dim_reference_models", "agg_reference_model_errors"):
+        types = query(database, f"select distinct architecture_type from {mart}")
+        assert {row[0] for row in types} == kinds, mart
+    # The family is timm's module (the reference's arch), never the kind.
+    families = query(
+        database, "select distinct architecture_family from agg_reference_model_errors"
+    )
+    assert not kinds & {row[0] for row in families}
+    columns = [row[0] for row in query(database, "describe dim_reference_models")]
+    assert "architecture_family" not in columns
+
+
 def test_common_errors_and_class_profiles_count_the_models(build) -> None:
     _, database = build
     (most,) = query(

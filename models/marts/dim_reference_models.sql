@@ -17,7 +17,7 @@ final as (
         model_source,
         architecture,
         architecture_group,
-        architecture_family,
+        architecture_type,
         training_data,
         extra_annotations
 

@@ -14,7 +14,7 @@ renamed as (
         source as model_source,
         arch as architecture,
         arch_group as architecture_group,
-        arch_family as architecture_family,
+        arch_family as architecture_type,
         dataset as training_data,
         extra_annotations
 
