@@ -50,6 +50,11 @@ class Seed:
     nullable: tuple[str, ...] = ()
 
 
+def doc(name: str) -> str:
+    """A column description that is the doc block `name` of models/_docs/, shared with models."""
+    return "{{ doc('" + name + "') }}"
+
+
 def write_csv(path: Path, columns: list[str], rows: list[dict[str, object]]) -> None:
     temporary = path.with_suffix(".csv.tmp")
     with temporary.open("w", newline="", encoding="utf-8") as handle:
@@ -116,13 +121,13 @@ def derived_seeds(wordnet: WordNet, mistakes: list[Path], samples: list[Path]) -
             "group (organism if the lemma `organism` is on a hypernym path, else artifact if "
             "`artifact` is, else other).",
             {
-                "class_id": "Class index 0-999 (the model's output index).",
-                "wnid": "WordNet id, `n` + 8-digit offset.",
-                "wordnet_offset": "Offset of the synset in WordNet 3.0 data.noun.",
-                "class_name": "First name of the class as timm lists it.",
-                "class_names": "All names of the class, comma separated.",
+                "class_id": doc("class_id"),
+                "wnid": doc("wnid"),
+                "wordnet_offset": doc("wordnet_offset"),
+                "class_name": doc("class_name"),
+                "class_names": doc("class_names"),
                 "wordnet_lemma": "First lemma of the synset in WordNet.",
-                "class_group": "organism, artifact or other.",
+                "class_group": doc("class_group"),
             },
             ["class_id"],
             {"derived_from": [timm_source, wordnet_source]},
@@ -133,9 +138,9 @@ def derived_seeds(wordnet: WordNet, mistakes: list[Path], samples: list[Path]) -
             "Hypernym closure of every class: the class itself (distance 0) and every ancestor "
             "on every WordNet path, with the shortest distance to it.",
             {
-                "class_id": "Class index.",
-                "ancestor_wnid": "WordNet id of the ancestor (or the class itself).",
-                "distance": "Fewest hypernym steps from the class to the ancestor.",
+                "class_id": doc("class_id"),
+                "ancestor_wnid": doc("ancestor_wnid"),
+                "distance": doc("distance"),
             },
             ["class_id", "ancestor_wnid"],
             {"derived_from": [timm_source, wordnet_source]},
@@ -147,9 +152,9 @@ def derived_seeds(wordnet: WordNet, mistakes: list[Path], samples: list[Path]) -
             "ancestors): the synset itself (distance 0) and every ancestor on every WordNet "
             "path, with the shortest distance to it.",
             {
-                "wnid": "WordNet id of the synset.",
-                "ancestor_wnid": "WordNet id of the ancestor (or the synset itself).",
-                "distance": "Fewest hypernym steps from the synset to the ancestor.",
+                "wnid": doc("wnid"),
+                "ancestor_wnid": doc("ancestor_wnid"),
+                "distance": doc("distance"),
             },
             ["wnid", "ancestor_wnid"],
             {"derived_from": [wordnet_source]},
@@ -162,9 +167,9 @@ def derived_seeds(wordnet: WordNet, mistakes: list[Path], samples: list[Path]) -
             "stored as WordNet writes them; models normalise them (lowercase, underscores to "
             "spaces) where they need prompt text.",
             {
-                "wnid": "WordNet id.",
-                "lemma_rank": "Position of the lemma in the synset (1 = its usual name).",
-                "lemma": "Lemma as WordNet writes it (case kept, underscores for spaces).",
+                "wnid": doc("wnid"),
+                "lemma_rank": doc("lemma_rank"),
+                "lemma": doc("lemma_as_written"),
             },
             ["wnid", "lemma_rank"],
             {"derived_from": [wordnet_source]},
@@ -176,7 +181,7 @@ def derived_seeds(wordnet: WordNet, mistakes: list[Path], samples: list[Path]) -
             "class closure and of every sibling of a class: the WordNet graph above the 1,000 "
             "classes and one level beside them.",
             {
-                "wnid": "WordNet id of the more specific synset.",
+                "wnid": doc("wnid"),
                 "hypernym_wnid": "WordNet id of one of its direct hypernyms.",
                 "is_instance": "The link is an instance pointer (`@i`: a named instance of a "
                 "class), not a class hypernym (`@`).",
@@ -190,7 +195,7 @@ def derived_seeds(wordnet: WordNet, mistakes: list[Path], samples: list[Path]) -
             "Validation images that the experts labelled `Non-prototypical` in either model's "
             "mistakes file.",
             {
-                "image_id": "Validation image file name.",
+                "image_id": doc("image_id"),
                 "annotated_in": "Which mistakes files say so (| separated).",
             },
             ["image_id"],
@@ -203,7 +208,7 @@ def derived_seeds(wordnet: WordNet, mistakes: list[Path], samples: list[Path]) -
             "al. (reviewed by Vasudevan et al.'s experts, or classified by the reference "
             "study). The co-occurrence rule excludes them like the evaluated images.",
             {
-                "image_id": "Validation image file name.",
+                "image_id": doc("image_id"),
                 "evidence": "The public file that shows the image is in the set.",
             },
             ["image_id"],
@@ -229,10 +234,10 @@ AUTHORED_SEEDS = [
         "among the lemmas of the class's closure. Tuned with tools/tune_superclasses.py "
         "against the reference's classified errors; edit by hand freely.",
         {
-            "superclass": "Superclass name.",
+            "superclass": doc("superclass"),
             "predicate_id": "Predicate number within the superclass (lemmas of one predicate "
             "must all match).",
-            "lemma": "WordNet lemma the class's closure must contain.",
+            "lemma": doc("lemma_as_written"),
         },
         ["superclass", "predicate_id", "lemma"],
         {"authored": "by hand and tools/tune_superclasses.py"},
@@ -243,8 +248,8 @@ AUTHORED_SEEDS = [
         "Predicting `predicted_class_id` for an image labelled `label_class_id` is an "
         "overlapping-classes error.",
         {
-            "label_class_id": "Class index of the image's original label.",
-            "predicted_class_id": "Class index the prediction may take instead.",
+            "label_class_id": doc("label_class_id"),
+            "predicted_class_id": doc("predicted_class_id"),
             "note": "Class names, for the reader.",
         },
         ["label_class_id", "predicted_class_id"],
@@ -255,7 +260,7 @@ AUTHORED_SEEDS = [
         "The reference study's meta labels of the open-world (fine-grained OOV) step: the "
         "proposals include the ancestors of the prediction from the first synset on a "
         "hypernym path (from the root) that has one of these lemmas, downwards.",
-        {"lemma": "WordNet lemma, as WordNet writes it."},
+        {"lemma": doc("lemma_as_written")},
         ["lemma"],
         {"authored": "from Peychev et al. 2023 (open-world proposals), issue 4"},
     ),
@@ -266,8 +271,8 @@ AUTHORED_SEEDS = [
         "Multilabel Options (one ViT-3B mistake) has no counterpart: an empty cell, reported "
         "without an agreement rate, as is any expert category missing from this list.",
         {
-            "expert_category": "The experts' category as their files spell it.",
-            "mapped_error_category": "Our category; empty (null) when there is none.",
+            "expert_category": doc("expert_category"),
+            "mapped_error_category": doc("mapped_error_category"),
         },
         ["expert_category"],
         {"authored": "by this project, from the category definitions of both papers"},
@@ -281,6 +286,15 @@ class _NoAliasDumper(yaml.SafeDumper):
 
     def ignore_aliases(self, data: object) -> bool:
         return True
+
+
+def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.Node:
+    # Doc references as the models' yml writes them: "{{ doc('name') }}".
+    style = '"' if data.startswith("{{") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_NoAliasDumper.add_representer(str, _represent_str)
 
 
 def seed_yaml(seeds: list[Seed]) -> dict[str, object]:
