@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 from ingest.core.paths import DATA_ROOT_ENV, DATABASE_ENV, working_database_path
 from ingest.sources import labels
 from ingest.sources.predictions import write_predictions
-from ingest.warehouse.dbt_runner import run_dbt
+from ingest.warehouse.dbt_runner import run_dbt, target_dir
 
 # Real errors of real models, one per category, as the reference classified
 # them (error_samples_dev.csv): image, original label, multi-labels, prediction.
@@ -110,6 +111,30 @@ def test_summary_counts_every_category(project: tuple[Path, Path]) -> None:
         "where model_id = 'right_model' and class_group = 'all'",
     )
     assert perfect == (100.0, 100.0)
+
+
+def test_every_table_and_column_of_the_warehouse_is_documented(
+    project: tuple[Path, Path],
+) -> None:
+    # What users read, against what the build's manifest documents: a column a
+    # model selects but its yml forgets would be missing from the manifest.
+    _, database = project
+    manifest = json.loads((target_dir(database.parent) / "manifest.json").read_text())
+    documented = {
+        node["alias"]: {name for name, column in node["columns"].items() if column["description"]}
+        for node in manifest["nodes"].values()
+        if node["resource_type"] in ("model", "seed") and node["package_name"] == "imagenet_errors"
+    }
+    columns = query(
+        database,
+        "select table_name, column_name from duckdb_columns() "
+        "where not internal and schema_name = 'main'",
+    )
+    assert {table for table, _ in columns} >= {"fct_prediction_errors", "imagenet_classes"}
+    undocumented = [
+        f"{table}.{column}" for table, column in columns if column not in documented.get(table, ())
+    ]
+    assert undocumented == []
 
 
 def test_adding_a_model_classifies_only_that_model(

@@ -1,8 +1,9 @@
 """Rebuild the derived seeds and `seeds/_seeds.yml` with their provenance.
 
 Authored seeds (superclass definitions, overlapping class pairs, OOV meta
-labels, the expert category mapping) are edited by hand; this only checks that
-every lemma and class they name exists, and writes their documentation.
+labels, the expert category mapping, the dbt evaluator's exceptions) are edited
+by hand; this only checks that every lemma and class they name exists, and
+writes their documentation.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ SUPERCLASS_DEFINITIONS = "superclass_definitions"
 OVERLAPPING_CLASS_PAIRS = "overlapping_class_pairs"
 OOV_META_LABELS = "oov_meta_labels"
 EXPERT_CATEGORY_MAPPING = "expert_category_mapping"
+DBT_EVALUATOR_EXCEPTIONS = "dbt_evaluator_exceptions"
 
 
 INTEGER_COLUMNS = {
@@ -277,6 +279,20 @@ AUTHORED_SEEDS = [
         ["expert_category"],
         {"authored": "by this project, from the category definitions of both papers"},
         nullable=("mapped_error_category",),
+    ),
+    Seed(
+        DBT_EVALUATOR_EXCEPTIONS,
+        "The models exempt from one of the project-evaluator rules that "
+        "tests/test_dbt_conventions.py checks over dbt's manifest (a grain test per model, at "
+        "most six parents), each with the reason. An exception that is no longer needed "
+        "fails the test too.",
+        {
+            "model_name": "The exempt model.",
+            "rule": "The rule it is exempt from: grain_test or max_parents.",
+            "reason": "Why the rule does not fit the model.",
+        },
+        ["model_name", "rule"],
+        {"authored": "by this project, like dbt_project_evaluator's exceptions seed"},
     ),
 ]
 
