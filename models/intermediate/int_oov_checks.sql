@@ -5,8 +5,9 @@
 -- case is out of vocabulary when the best lemma's synset is not one of the
 -- 1,000 classes. Equal similarities (the same prompt text of two synsets) go
 -- to the first proposal in the reference's order, as its argmax does.
--- Without embeddings the check is `not_evaluated`, never silently negative. Incremental: a decision depends only on (image,
--- prediction, label), so each case is checked once, when it is added.
+-- Without embeddings the check is `not_evaluated`, never silently negative.
+-- Incremental: a decision depends only on (image, prediction, label), so each
+-- case is checked once, when it is added.
 {{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
 
 with
