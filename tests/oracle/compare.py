@@ -192,7 +192,10 @@ def paths_exercised(oracle: Oracle, workload: Workload) -> Counter[str]:
     for model in workload.predictions.values():
         for image, predicted in zip(model.images, model.predicted, strict=True):
             evaluated = workload.evaluation.get(image)
-            if evaluated is None or predicted == evaluated.label:
+            if evaluated is None:
+                continue
+            if predicted == evaluated.label:
+                paths[f"label status {oracle.label_status(image, predicted)}"] += 1
                 continue
             decision = oracle.decide(image, predicted)
             paths[f"category {decision.category}"] += 1
