@@ -128,11 +128,14 @@ class Oracle:
         embedded = [i for i, text_row in enumerate(text_rows) if text_row is not None]
         similarity = [None] * len(proposals)
         if embedded:
-            scores = clip.text_matrix[[text_rows[i] for i in embedded]].astype(np.float64) @ (
+            # Each prompt text once: a matrix product may round identical rows apart.
+            distinct = sorted({text_rows[i] for i in embedded})
+            scores = clip.text_matrix[distinct].astype(np.float64) @ (
                 clip.image_matrix[row].astype(np.float64)
             )
-            for i, score in zip(embedded, scores.tolist(), strict=True):
-                similarity[i] = score
+            by_text = dict(zip(distinct, scores.tolist(), strict=True))
+            for i in embedded:
+                similarity[i] = by_text[text_rows[i]]
 
         def outcome(index: int, near_ties: tuple[OovCheck, ...] = ()) -> OovCheck:
             wnid, lemma = proposals[index]
