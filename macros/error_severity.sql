@@ -6,8 +6,7 @@
 {% macro error_severity(category_column) %}
     case
         when {{ category_column }} in (
-            'correct', 'overlapping_classes', 'multi_label',
-            'problematic_prediction_accepted_label_not'
+            'correct', 'overlapping_classes', 'multi_label'
         ) then 'correct'
         when {{ category_column }} in (
             'fine_grained', 'fine_grained_oov', 'problematic_similar_to_label'

@@ -136,3 +136,23 @@ def test_committed_seeds_reach_the_seesaw_beside_the_swing() -> None:
     assert "teeter-totter" in seesaw and "teetertotter" in seesaw
     ancestors = {r["ancestor_wnid"] for r in read("wordnet_synset_ancestors")}
     assert {r["ancestor_wnid"] for r in read("wordnet_class_ancestors")} <= ancestors
+
+
+def test_edges_and_paths_keep_wordnet_s_pointer_order(wordnet: WordNet) -> None:
+    # The reference's open-world proposals follow NLTK's order of hypernyms,
+    # hyponyms and hypernym paths; the seeds must keep it.
+    swing = wordnet[offset_of("n04371774")]
+    rows = classes.hypernym_edge_rows(wordnet, {swing.wnid})
+    assert [r["hypernym_wnid"] for r in sorted(rows, key=lambda r: r["hypernym_rank"])] == [
+        wordnet[h].wnid for h in swing.ordered_hypernyms
+    ]
+    for row in rows:
+        parent = wordnet[offset_of(row["hypernym_wnid"])]
+        assert parent.hyponyms[row["hyponym_rank"] - 1] == swing.offset
+    paths = [r for r in classes.hypernym_path_rows(wordnet) if r["class_id"] == 843]  # swing
+    by_rank: dict[int, list[str]] = {}
+    for row in sorted(paths, key=lambda r: (r["path_rank"], r["path_position"])):
+        by_rank.setdefault(row["path_rank"], []).append(row["wnid"])
+    expected = [[wordnet[n].wnid for n in path] for path in wordnet.hypernym_paths(swing.offset)]
+    assert list(by_rank.values()) == expected and len(expected) > 1
+    assert all(path[0] == "n00001740" and path[-1] == swing.wnid for path in expected)

@@ -16,8 +16,9 @@ from pathlib import Path
 DEFAULT_WORDNET_DIR = Path("/usr/share/wordnet")
 WORDNET_DIR_ENV = "IMAGENET_ERRORS_WORDNET_DIR"
 
-# Pointer symbols that lead from a noun synset to a more general one.
+# Pointer symbols that lead from a noun synset to a more general one, and back.
 _HYPERNYM_POINTERS = {"@", "@i"}
+_HYPONYM_POINTERS = {"~", "~i"}
 
 
 class WordNetError(RuntimeError):
@@ -33,10 +34,20 @@ class Synset:
     hypernyms: tuple[int, ...]
     gloss: str
     instance_hypernyms: tuple[int, ...] = ()
+    # Every more specific synset (`~`, and `~i` named instances), in the file's
+    # order: the order of NLTK's `hyponyms()`.
+    hyponyms: tuple[int, ...] = ()
 
     @property
     def wnid(self) -> str:
         return wnid_of(self.offset)
+
+    @property
+    def ordered_hypernyms(self) -> tuple[int, ...]:
+        """Class hypernyms, then instance hypernyms, each in the file's order: NLTK's
+        `hypernyms() + instance_hypernyms()`, which `hypernym_paths` follows."""
+        classes = tuple(h for h in self.hypernyms if h not in self.instance_hypernyms)
+        return classes + self.instance_hypernyms
 
     @property
     def name(self) -> str:
@@ -73,16 +84,25 @@ def _parse_line(line: str, path: Path, line_number: int) -> Synset:
         lemmas = tuple(fields[4 + 2 * i] for i in range(word_count))
         pointer_at = 4 + 2 * word_count
         pointer_count = int(fields[pointer_at])
-        hypernyms, instance_hypernyms = [], []
+        hypernyms, instance_hypernyms, hyponyms = [], [], []
         for i in range(pointer_count):
             symbol, target, pos = fields[pointer_at + 1 + 4 * i : pointer_at + 4 + 4 * i]
             if symbol in _HYPERNYM_POINTERS and pos == "n":
                 hypernyms.append(int(target))
                 if symbol == "@i":
                     instance_hypernyms.append(int(target))
+            elif symbol in _HYPONYM_POINTERS and pos == "n":
+                hyponyms.append(int(target))
     except (IndexError, ValueError) as error:
         raise WordNetError(f"{path}:{line_number}: cannot parse synset line ({error})") from error
-    return Synset(offset, lemmas, tuple(hypernyms), gloss.strip(), tuple(instance_hypernyms))
+    return Synset(
+        offset,
+        lemmas,
+        tuple(hypernyms),
+        gloss.strip(),
+        tuple(instance_hypernyms),
+        tuple(hyponyms),
+    )
 
 
 def _read_synsets(path: Path) -> Iterator[Synset]:
@@ -110,14 +130,11 @@ class WordNet:
 
     @cached_property
     def hyponyms(self) -> dict[int, tuple[int, ...]]:
-        children: dict[int, list[int]] = {}
-        for synset in self.synsets.values():
-            for parent in synset.hypernyms:
-                children.setdefault(parent, []).append(synset.offset)
-        return {parent: tuple(sorted(kids)) for parent, kids in children.items()}
+        """Each synset's direct hyponyms, named instances included, in the file's order."""
+        return {offset: s.hyponyms for offset, s in self.synsets.items() if s.hyponyms}
 
     def class_hyponyms(self, offset: int) -> tuple[int, ...]:
-        """Direct hyponyms (`~`), without named instances (`~i`), as NLTK's `hyponyms()`."""
+        """Direct hyponyms (`~`), without named instances (`~i`), in NLTK's `hyponyms()` order."""
         return tuple(
             child
             for child in self.hyponyms.get(offset, ())
@@ -145,5 +162,7 @@ class WordNet:
         if not synset.hypernyms:
             return [[offset]]
         return [
-            [*path, offset] for parent in synset.hypernyms for path in self.hypernym_paths(parent)
+            [*path, offset]
+            for parent in synset.ordered_hypernyms
+            for path in self.hypernym_paths(parent)
         ]

@@ -33,6 +33,10 @@ INTEGER_COLUMNS = {
     "wordnet_offset",
     "distance",
     "lemma_rank",
+    "hypernym_rank",
+    "hyponym_rank",
+    "path_rank",
+    "path_position",
     "predicate_id",
     "label_class_id",
     "predicted_class_id",
@@ -187,10 +191,30 @@ def derived_seeds(wordnet: WordNet, mistakes: list[Path], samples: list[Path]) -
                 "hypernym_wnid": "WordNet id of one of its direct hypernyms.",
                 "is_instance": "The link is an instance pointer (`@i`: a named instance of a "
                 "class), not a class hypernym (`@`).",
+                "hypernym_rank": "Position of the hypernym among the synset's hypernyms as NLTK "
+                "lists them (class pointers, then instance pointers, each in the file's order).",
+                "hyponym_rank": "Position of the synset among the hypernym's hyponym pointers "
+                "(`~` and `~i`, in the file's order, which NLTK's `hyponyms()` keeps).",
             },
             ["wnid", "hypernym_wnid"],
             {"derived_from": [wordnet_source]},
             classes.hypernym_edge_rows(wordnet, closure | siblings),
+        ),
+        Seed(
+            "wordnet_class_hypernym_paths",
+            "Every hypernym path from the root to each class, in the order of NLTK's "
+            "`hypernym_paths()`, one row per synset on a path: the order in which the "
+            "reference's open-world step proposes a prediction's ancestors.",
+            {
+                "class_id": doc("class_id"),
+                "path_rank": "Position of the path among the class's paths (1 = first).",
+                "path_position": "Position of the synset on the path (1 = the root, entity; "
+                "the last is the class itself).",
+                "wnid": doc("wnid"),
+            },
+            ["class_id", "path_rank", "path_position"],
+            {"derived_from": [timm_source, wordnet_source]},
+            classes.hypernym_path_rows(wordnet),
         ),
         Seed(
             "non_prototypical_images",

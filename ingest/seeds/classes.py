@@ -91,16 +91,39 @@ def synset_lemma_rows(wordnet: WordNet, wnids: set[str]) -> list[dict[str, objec
 
 
 def hypernym_edge_rows(wordnet: WordNet, wnids: set[str]) -> list[dict[str, object]]:
-    """Every direct hypernym link of the given synsets, instance links marked."""
+    """Every direct hypernym link of the given synsets, instance links marked, with
+    its place in both synsets' pointer lists: the order in which NLTK lists a
+    synset's hypernyms and a hypernym's hyponyms, which the reference's open-world
+    proposals follow."""
     rows = []
     for wnid in sorted(wnids):
         synset = wordnet[offset_of(wnid)]
-        for parent in synset.hypernyms:
+        for rank, parent in enumerate(synset.ordered_hypernyms, start=1):
             rows.append(
                 {
                     "wnid": wnid,
                     "hypernym_wnid": wordnet[parent].wnid,
                     "is_instance": parent in synset.instance_hypernyms,
+                    "hypernym_rank": rank,
+                    "hyponym_rank": wordnet[parent].hyponyms.index(synset.offset) + 1,
                 }
             )
+    return rows
+
+
+def hypernym_path_rows(wordnet: WordNet) -> list[dict[str, object]]:
+    """Every root-to-class hypernym path of every class, in NLTK's `hypernym_paths()`
+    order (the order of the reference's ancestor proposals), one row per synset on it."""
+    rows = []
+    for class_id, wnid in enumerate(class_wnids()):
+        for path_rank, path in enumerate(wordnet.hypernym_paths(offset_of(wnid)), start=1):
+            for position, node in enumerate(path, start=1):
+                rows.append(
+                    {
+                        "class_id": class_id,
+                        "path_rank": path_rank,
+                        "path_position": position,
+                        "wnid": wordnet[node].wnid,
+                    }
+                )
     return rows

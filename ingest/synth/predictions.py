@@ -2,8 +2,11 @@
 
 `imagenet-errors synth --models N --images 50000` writes predictions of N fake
 models on the first `images` validation images, with the real labels of those
-images as the evaluation set (ImageNet-ReaL multi-labels plus the original
-label; images ReaL leaves empty are problematic). Each model's top-1 accuracy
+images as the evaluation set: their ImageNet-ReaL multi-labels, and as
+problematic the images whose ReaL labels leave out the original label (or that
+ReaL leaves empty). As real ingest does (`labels original`, `labels real`), the
+original labels and ReaL labels of all 50,000 images are written, so label
+co-occurrence counts the images outside the evaluation set. Each model's top-1 accuracy
 is drawn from 55-90 %, the spread of the reference's `stats_imagenet_all.csv`,
 and its errors follow real structure: mostly a class close in WordNet to the
 label, or another label of the same image, or a class that co-occurs with the
@@ -127,11 +130,12 @@ def write_labels(
     chosen = {image: original[image] for image in images}
     if not rewrite and (labels_dir(root) / "image_labels.parquet").exists():
         return chosen
-    labels.write_image_labels(chosen, root)
-    annotations = {
-        image: {"correct": sorted(set(real[image]) | {chosen[image]})} for image in images
-    }
-    problematic = {image for image in images if not real[image]}
+    # Every validation image's original label: outside the evaluation set they
+    # count towards label co-occurrence, as after `imagenet-errors labels original`.
+    labels.write_image_labels(original, root)
+    annotations = {image: {"correct": sorted(real[image])} for image in images}
+    # ReaL's raters did not accept the original label (or found no label at all).
+    problematic = {image for image in images if chosen[image] not in real[image]}
     labels.write_multi_labels(annotations, "synthetic", problematic, root=root)
     labels.write_cooccurrence_labels(real, root)
     return chosen

@@ -37,7 +37,8 @@ final as (
         -- Our labels may accept the prediction (multi_label) or find the
         -- image problematic: then we see no mistake to categorise at all.
         coalesce(
-            prediction_errors.error_category in (
+            not prediction_errors.is_problematic
+            and prediction_errors.error_category in (
                 'fine_grained', 'fine_grained_oov', 'spurious_correlation',
                 'non_prototypical', 'model_failure'
             ),

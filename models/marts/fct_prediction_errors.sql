@@ -1,5 +1,6 @@
 -- One row per model and evaluated image: the top-1 prediction, whether it is
--- right, and, when it is not, its error category with the evidence. Models are
+-- right, and, when it is not, its error category with the evidence; on
+-- problematic images the status of the labels as well. Models are
 -- classified incrementally: a build only classifies models whose predictions
 -- are new or were rewritten since the last build.
 {{
@@ -31,7 +32,7 @@ error_categories as (
 
 ),
 
-final as (
+classified as (
 
     select
         predictions.model_id,
@@ -47,11 +48,18 @@ final as (
         coalesce(
             predictions.predicted_class_id = evaluation_images.label_class_id, false
         ) as is_top1_correct,
+        -- Correct under the reference's multi-label accuracy: the label itself
+        -- (unless the annotators of a problematic image rejected it), an
+        -- overlapping class of it, or an accepted multi-label.
         case
             when predictions.predicted_class_id = evaluation_images.label_class_id
-                then evaluation_images.is_label_accepted
-            else coalesce(error_categories.is_prediction_accepted, false)
+                then evaluation_images.is_label_accepted or not evaluation_images.is_problematic
+            else
+                coalesce(error_categories.is_prediction_accepted, false)
+                or coalesce(error_categories.error_category = 'overlapping_classes', false)
         end as is_multi_label_correct,
+        evaluation_images.is_label_accepted,
+        evaluation_images.has_accepted_label,
         coalesce(error_categories.error_category, 'correct') as error_category,
         coalesce(error_categories.error_severity, 'correct') as error_severity,
         error_categories.shared_superclass,
@@ -75,6 +83,54 @@ final as (
         on
             {{ error_case_key('evaluation_images.image_key', 'predictions.predicted_class_id') }}
             = error_categories.error_case_key
+
+),
+
+final as (
+
+    select
+        model_id,
+        image_id,
+        label_class_id,
+        predicted_class_id,
+        predicted_probability,
+        is_problematic,
+        is_imagenet_m,
+        is_in_organism_group,
+        is_in_artifact_group,
+        is_in_other_group,
+        is_top1_correct,
+        is_multi_label_correct,
+        error_category,
+        error_severity,
+        -- The reference's outcome for the labels of a problematic image, which
+        -- it records before going down the rules (README, Problematic images).
+        case
+            when not is_problematic then null
+            when is_label_accepted then 'label_accepted'
+            when not has_accepted_label and is_top1_correct
+                then 'no_accepted_label_prediction_is_label'
+            when not has_accepted_label and error_category = 'overlapping_classes'
+                then 'no_accepted_label_overlapping_classes'
+            when not has_accepted_label then 'no_accepted_label_wrong'
+            when is_top1_correct then 'label_not_accepted_prediction_is_label'
+            else 'label_not_accepted'
+        end as label_status,
+        shared_superclass,
+        similar_label_class_id,
+        cooccurring_label_class_id,
+        cooccurrence_image_count,
+        oov_decided_by,
+        oov_check,
+        oov_best_lemma,
+        oov_best_wnid,
+        oov_best_similarity,
+        oov_num_proposals,
+        oov_num_gate_neighbours,
+        predictions_written_at,
+        classified_at
+
+    from classified
 
 )
 

@@ -57,6 +57,10 @@ final as (
         distinct_predictions.predicted_class_id,
         evaluation_images.label_class_id,
         evaluation_images.is_problematic,
+        -- The reference checks such an error against the label, not against the
+        -- accepted labels' superclasses (int_rule_problematic_images).
+        evaluation_images.is_problematic and not evaluation_images.is_label_accepted
+            as is_checked_against_label,
         distinct_predictions.predictions_written_at,
         {{ run_started_timestamp() }} as added_at
 

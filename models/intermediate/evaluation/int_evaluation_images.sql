@@ -1,5 +1,5 @@
 -- The evaluation set at image grain: original label, whether the annotators
--- accepted it, and which class groups the image belongs to (a group holds an
+-- accepted it or any label at all, and which class groups the image belongs to (a group holds an
 -- image when any of its accepted multi-labels is in the group).
 with
 
@@ -76,6 +76,7 @@ final as (
         multi_label_images.is_problematic,
         multi_label_images.is_imagenet_m,
         coalesce(image_flags.is_label_accepted, false) as is_label_accepted,
+        image_flags.image_id is not null as has_accepted_label,
         coalesce(image_flags.is_in_organism_group, false) as is_in_organism_group,
         coalesce(image_flags.is_in_artifact_group, false) as is_in_artifact_group,
         coalesce(image_flags.is_in_other_group, false) as is_in_other_group

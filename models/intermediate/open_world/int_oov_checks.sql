@@ -3,9 +3,11 @@
 -- the prediction (int_oov_pair_proposals) by the similarity of its prompt's
 -- text embedding to the image embedding (int_oov_lemma_similarities); the
 -- case is out of vocabulary when the best lemma's synset is not one of the
--- 1,000 classes. Without embeddings the check is `not_evaluated`, never
--- silently negative. Incremental: a decision depends only on (image,
--- prediction, label), so each case is checked once, when it is added.
+-- 1,000 classes. Equal similarities (the same prompt text of two synsets) go
+-- to the first proposal in the reference's order, as its argmax does.
+-- Without embeddings the check is `not_evaluated`, never silently negative.
+-- Incremental: a decision depends only on (image, prediction, label), so each
+-- case is checked once, when it is added.
 {{ config(materialized='incremental') }}
 
 with
@@ -38,6 +40,8 @@ scored_proposals as (
         gate.error_case_key,
         pair_proposals.proposal_wnid,
         pair_proposals.lemma,
+        pair_proposals.proposal_order,
+        pair_proposals.lemma_rank,
         pair_proposals.is_imagenet_class,
         lemma_similarities.lemma is not null as is_embedded,
         lemma_similarities.similarity
@@ -70,7 +74,7 @@ ranked_proposals as (
         ) as num_unembedded_proposals,
         row_number() over (
             partition by error_case_key
-            order by similarity desc nulls last, proposal_wnid asc, lemma asc
+            order by similarity desc nulls last, proposal_order asc, lemma_rank asc
         ) as proposal_rank
 
     from scored_proposals

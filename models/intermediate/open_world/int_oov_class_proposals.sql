@@ -4,8 +4,13 @@
 -- named instances left out) and P's ancestors from the first synset with a
 -- meta label on a hypernym path (from the root) downwards. Siblings and
 -- ancestors are dropped per error when they are the target or one of its
--- ancestors (int_oov_pair_proposals). Seeds only: the CLIP step builds this
--- before any prediction exists, to know which lemmas to embed.
+-- ancestors (int_oov_pair_proposals). `proposal_order` is the reference's
+-- order of the proposals, in which its open-world step breaks ties between
+-- equal similarities (identical prompts of two synsets): the prediction, the
+-- superclass classes by class index, the siblings in WordNet's order (parent by
+-- parent), the ancestors path by path in NLTK's order, each from its meta-label
+-- synset downwards. Seeds only: the CLIP step builds this before any
+-- prediction exists, to know which lemmas to embed.
 with
 
 classes as (
@@ -20,9 +25,9 @@ hypernym_edges as (
 
 ),
 
-synset_ancestors as (
+hypernym_paths as (
 
-    select * from {{ ref('wordnet_synset_ancestors') }}
+    select * from {{ ref('wordnet_class_hypernym_paths') }}
 
 ),
 
@@ -44,12 +49,14 @@ same_superclass_pairs as (
 
 ),
 
+-- Within a source, `source_order` orders the proposals.
 predictions as (
 
     select
         class_id as predicted_class_id,
         wnid as proposal_wnid,
-        'prediction' as proposal_source
+        'prediction' as proposal_source,
+        0 as source_order
 
     from classes
 
@@ -60,7 +67,8 @@ superclass_classes as (
     select
         same_superclass_pairs.class_id as predicted_class_id,
         classes.wnid as proposal_wnid,
-        'superclass' as proposal_source
+        'superclass' as proposal_source,
+        classes.class_id as source_order
 
     from same_superclass_pairs
     inner join classes
@@ -73,19 +81,23 @@ class_hypernym_edges as (
 
     select
         wnid,
-        hypernym_wnid
+        hypernym_wnid,
+        hypernym_rank,
+        hyponym_rank
 
     from hypernym_edges
     where not is_instance
 
 ),
 
+-- A sibling under two parents comes first under the first parent.
 siblings as (
 
-    select distinct
+    select
         classes.class_id as predicted_class_id,
         children.wnid as proposal_wnid,
-        'sibling' as proposal_source
+        'sibling' as proposal_source,
+        min(parents.hypernym_rank * 100000 + children.hyponym_rank) as source_order
 
     from classes
     inner join class_hypernym_edges as parents
@@ -93,6 +105,7 @@ siblings as (
     inner join class_hypernym_edges as children
         on parents.hypernym_wnid = children.hypernym_wnid
     where children.wnid <> classes.wnid
+    group by classes.class_id, children.wnid
 
 ),
 
@@ -106,31 +119,42 @@ meta_synsets as (
 
 ),
 
--- A synset is on a path below (or at) a meta-label synset when one of its
--- ancestors, or itself, carries a meta label: taken over every hypernym path.
-meta_rooted_synsets as (
+-- Where each of a class's hypernym paths first meets a meta-label synset.
+path_meta_starts as (
 
-    select distinct synset_ancestors.wnid
+    select
+        hypernym_paths.class_id,
+        hypernym_paths.path_rank,
+        min(hypernym_paths.path_position) as meta_position
 
-    from synset_ancestors
+    from hypernym_paths
     inner join meta_synsets
-        on synset_ancestors.ancestor_wnid = meta_synsets.wnid
+        on hypernym_paths.wnid = meta_synsets.wnid
+    group by hypernym_paths.class_id, hypernym_paths.path_rank
 
 ),
 
+-- From there down to the class's parent, on every path; a synset on several
+-- paths comes first where it first appears.
 ancestors as (
 
     select
-        classes.class_id as predicted_class_id,
-        synset_ancestors.ancestor_wnid as proposal_wnid,
-        'ancestor' as proposal_source
+        hypernym_paths.class_id as predicted_class_id,
+        hypernym_paths.wnid as proposal_wnid,
+        'ancestor' as proposal_source,
+        min(hypernym_paths.path_rank * 1000 + hypernym_paths.path_position) as source_order
 
-    from classes
-    inner join synset_ancestors
-        on classes.wnid = synset_ancestors.wnid
-    inner join meta_rooted_synsets
-        on synset_ancestors.ancestor_wnid = meta_rooted_synsets.wnid
-    where synset_ancestors.distance > 0
+    from hypernym_paths
+    inner join path_meta_starts
+        on
+            hypernym_paths.class_id = path_meta_starts.class_id
+            and hypernym_paths.path_rank = path_meta_starts.path_rank
+    inner join classes
+        on hypernym_paths.class_id = classes.class_id
+    where
+        hypernym_paths.path_position >= path_meta_starts.meta_position
+        and hypernym_paths.wnid <> classes.wnid
+    group by hypernym_paths.class_id, hypernym_paths.wnid
 
 ),
 
@@ -152,7 +176,18 @@ final as (
         predicted_class_id,
         proposal_wnid,
         proposal_source,
-        proposal_source in ('sibling', 'ancestor') as is_target_excludable
+        proposal_source in ('sibling', 'ancestor') as is_target_excludable,
+        row_number() over (
+            partition by predicted_class_id
+            order by
+                case proposal_source
+                    when 'prediction' then 1
+                    when 'superclass' then 2
+                    when 'sibling' then 3
+                    else 4
+                end,
+                source_order
+        ) as proposal_order
 
     from proposals
 

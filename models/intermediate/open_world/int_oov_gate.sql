@@ -1,9 +1,12 @@
 -- The first half of the CLIP open-world check (rule 4): every error case
--- that reaches it (not problematic, not decided by overlapping classes,
--- multi-label or fine-grained) with its image's CLIP model, when the image
--- has an embedding, and its gate: how many of the image's 10 nearest
--- reference images have a class sharing a superclass with the prediction.
--- The check scores proposals only for cases whose gate is open.
+-- that reaches it (not decided by overlapping classes, multi-label,
+-- fine-grained or, on problematic images, the checks against the label) with
+-- its image's CLIP model, when the image has an embedding, and its gate: how
+-- many of the image's 10 nearest reference images have a class sharing a
+-- superclass with the prediction. As in the reference, a class in no
+-- superclass is a superclass of its own, so a neighbour of the predicted
+-- class itself always counts. The check scores proposals only for cases whose
+-- gate is open.
 -- Incremental: a case is gated once, when it is added.
 {{ config(materialized='incremental') }}
 
@@ -34,9 +37,15 @@ fine_grained as (
 
 ),
 
-superclass_members as (
+problematic_images as (
 
-    select * from {{ ref('int_superclass_members') }}
+    select * from {{ ref('int_rule_problematic_images') }}
+
+),
+
+same_superclass_pairs as (
+
+    select * from {{ ref('int_same_superclass_pairs') }}
 
 ),
 
@@ -73,12 +82,16 @@ open_cases as (
         on
             error_cases.image_id = fine_grained.image_id
             and error_cases.predicted_class_id = fine_grained.predicted_class_id
+    left join problematic_images
+        on
+            error_cases.image_id = problematic_images.image_id
+            and error_cases.predicted_class_id = problematic_images.predicted_class_id
     where
-        not error_cases.is_problematic
-        and error_cases.label_class_id is not null
+        error_cases.label_class_id is not null
         and overlapping_classes.image_id is null
         and multi_label_correct.image_id is null
         and fine_grained.image_id is null
+        and problematic_images.image_id is null
 
 ),
 
@@ -95,7 +108,7 @@ embedded_cases as (
 
 ),
 
--- Neighbours whose class shares a superclass with the prediction.
+-- Neighbours of the predicted class or of a class sharing a superclass with it.
 gate_neighbours as (
 
     select
@@ -109,12 +122,13 @@ gate_neighbours as (
         on
             open_cases.image_id = image_neighbours.image_id
             and embedded_cases.clip_model = image_neighbours.clip_model
-    inner join superclass_members as neighbour_superclasses
-        on image_neighbours.neighbour_class_id = neighbour_superclasses.class_id
-    inner join superclass_members as predicted_superclasses
+    left join same_superclass_pairs
         on
-            neighbour_superclasses.superclass = predicted_superclasses.superclass
-            and open_cases.predicted_class_id = predicted_superclasses.class_id
+            open_cases.predicted_class_id = same_superclass_pairs.class_id
+            and image_neighbours.neighbour_class_id = same_superclass_pairs.other_class_id
+    where
+        image_neighbours.neighbour_class_id = open_cases.predicted_class_id
+        or same_superclass_pairs.class_id is not null
     group by open_cases.error_case_key
 
 ),

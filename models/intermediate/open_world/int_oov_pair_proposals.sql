@@ -109,6 +109,7 @@ kept_proposals as (
         new_pairs.predicted_class_id,
         new_pairs.label_class_id,
         class_proposals.proposal_wnid,
+        class_proposals.proposal_order,
         case class_proposals.proposal_source
             when 'prediction' then 1
             when 'superclass' then 2
@@ -127,14 +128,16 @@ kept_proposals as (
 
 ),
 
--- Each synset once, under the first source that proposes it.
+-- Each synset once, where it first comes in the reference's order (so under
+-- the first source that proposes it).
 proposal_synsets as (
 
     select
         predicted_class_id,
         label_class_id,
         proposal_wnid,
-        min(source_rank) as source_rank
+        min(source_rank) as source_rank,
+        min(proposal_order) as proposal_order
 
     from kept_proposals
     group by predicted_class_id, label_class_id, proposal_wnid
@@ -148,6 +151,8 @@ final as (
         proposal_synsets.label_class_id,
         proposal_synsets.proposal_wnid,
         proposal_lemmas.lemma,
+        proposal_synsets.proposal_order,
+        proposal_lemmas.lemma_rank,
         proposal_lemmas.wordnet_offset,
         proposal_lemmas.is_imagenet_class,
         case proposal_synsets.source_rank

@@ -1,5 +1,9 @@
 -- One category per wrong (image, predicted class), in the reference study's
--- precedence: the first rule that holds wins.
+-- precedence: the first rule that holds wins. Problematic images go down the
+-- same chain, but for the one rule the reference replaces on those whose label
+-- is not accepted: their predictions are checked against the label
+-- (int_rule_problematic_images) instead of the accepted labels' superclasses
+-- (int_rule_fine_grained); each case is in at most one of the two.
 with
 
 error_cases as (
@@ -66,20 +70,37 @@ categorised as (
         error_cases.label_class_id,
         error_cases.is_problematic,
         case
-            when error_cases.is_problematic then problematic_images.problematic_category
             when overlapping_classes.image_id is not null then 'overlapping_classes'
             when multi_label_correct.image_id is not null then 'multi_label'
             when fine_grained.image_id is not null then 'fine_grained'
+            when problematic_images.image_id is not null then problematic_images.problematic_category
             when fine_grained_oov.image_id is not null then 'fine_grained_oov'
             when spurious_correlation.image_id is not null then 'spurious_correlation'
             when non_prototypical.image_id is not null then 'non_prototypical'
             else 'model_failure'
         end as error_category,
         multi_label_correct.image_id is not null as is_prediction_accepted,
-        fine_grained.shared_superclass,
-        fine_grained.similar_label_class_id,
-        spurious_correlation.cooccurring_label_class_id,
-        spurious_correlation.cooccurrence_image_count,
+        coalesce(fine_grained.shared_superclass, problematic_images.shared_superclass)
+            as shared_superclass,
+        coalesce(
+            fine_grained.similar_label_class_id,
+            case
+                when problematic_images.shared_superclass is not null
+                    then problematic_images.checked_label_class_id
+            end
+        ) as similar_label_class_id,
+        -- The check against the label comes before rule 5, which may hold too.
+        coalesce(
+            case
+                when problematic_images.cooccurrence_image_count is not null
+                    then problematic_images.checked_label_class_id
+            end,
+            spurious_correlation.cooccurring_label_class_id
+        ) as cooccurring_label_class_id,
+        coalesce(
+            problematic_images.cooccurrence_image_count,
+            spurious_correlation.cooccurrence_image_count
+        ) as cooccurrence_image_count,
         fine_grained_oov.oov_decided_by,
         oov_checks.oov_check,
         oov_checks.best_lemma as oov_best_lemma,
@@ -134,15 +155,21 @@ final as (
         {{ error_severity('error_category') }} as error_severity,
         is_prediction_accepted,
         -- Evidence is kept only for the rule that decided.
-        case when error_category = 'fine_grained' then shared_superclass end as shared_superclass,
         case
-            when error_category = 'fine_grained' then similar_label_class_id
+            when error_category in ('fine_grained', 'problematic_similar_to_label')
+                then shared_superclass
+        end as shared_superclass,
+        case
+            when error_category in ('fine_grained', 'problematic_similar_to_label')
+                then similar_label_class_id
         end as similar_label_class_id,
         case
-            when error_category = 'spurious_correlation' then cooccurring_label_class_id
+            when error_category in ('spurious_correlation', 'problematic_cooccurs_with_label')
+                then cooccurring_label_class_id
         end as cooccurring_label_class_id,
         case
-            when error_category = 'spurious_correlation' then cooccurrence_image_count
+            when error_category in ('spurious_correlation', 'problematic_cooccurs_with_label')
+                then cooccurrence_image_count
         end as cooccurrence_image_count,
         case when error_category = 'fine_grained_oov' then oov_decided_by end as oov_decided_by,
         -- The open-world check's outcome and evidence, whatever category won:

@@ -1,6 +1,7 @@
 -- Rule 3: the prediction shares a superclass with one of the image's accepted
 -- multi-labels (a husky for a malamute). Evidence: the first such superclass
--- and label by name and class index.
+-- and label by name and class index. Not on problematic images whose label is
+-- not accepted: those are checked against the label (int_rule_problematic_images).
 with
 
 error_cases as (
@@ -41,7 +42,7 @@ matches as (
         on
             error_cases.predicted_class_id = same_superclass_pairs.class_id
             and multi_labels.class_id = same_superclass_pairs.other_class_id
-    where multi_labels.is_accepted
+    where multi_labels.is_accepted and not error_cases.is_checked_against_label
 
 ),
 
