@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingest.core.paths import PROJECT_DIR, working_database_path
+from ingest.core.paths import working_database_path
 from ingest.report import write_report
 from ingest.report.html import format_value
 from ingest.sources import reference_models
@@ -19,8 +19,7 @@ from ingest.sources.experts import import_experts
 from ingest.sources.predictions import write_predictions
 from ingest.warehouse.dbt_runner import run_dbt
 
-MISTAKES_DIR = PROJECT_DIR.parent / "shared" / "reference" / "imagenet_mistakes"
-REFERENCE_STATS_DIR = reference_models.DEFAULT_DIR
+pytestmark = pytest.mark.reference_data()
 
 
 class _Tables(HTMLParser):
@@ -56,13 +55,12 @@ class _Tables(HTMLParser):
 
 @pytest.fixture(scope="module")
 def build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    if not (MISTAKES_DIR.is_dir() and REFERENCE_STATS_DIR.is_dir()):
-        pytest.skip("the reference data folder is not beside the project")
+    # From the reference folder (conftest skips these tests without it).
     base = tmp_path_factory.mktemp("analyses")
     root, database = base / "data", base / "errors.duckdb"
-    result = import_experts(MISTAKES_DIR, root=root)
+    result = import_experts(root=root)
     assert "ImageNet-ReaL for the 463 reviewed images" in result.labels_note
-    reference_models.import_reference_models(REFERENCE_STATS_DIR, root=root)
+    reference_models.import_reference_models(root=root)
     run_dbt(["build"], root=root, database=database, work_dir=base)
     return base, database
 

@@ -50,6 +50,7 @@ def test_help_reads_like_the_readme() -> None:
         "build",
         "summary",
         "compare-reference",
+        "reference fetch",
         "reference-models",
         "experts",
         "report",

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pytest
+from reference_copy import sample_rows, write_samples_csv, write_samples_text
 
 from ingest.cli import main
 from ingest.reference.compare import (
@@ -16,28 +16,26 @@ from ingest.reference.compare import (
     read_samples,
     report,
 )
+from ingest.reference.samples import load_samples
 
 
-def subset(source: Path, target: Path, per_category: int) -> None:
-    with source.open(newline="") as handle:
-        rows = list(csv.DictReader(handle))
+def subset(per_category: int) -> list[dict[str, str]]:
+    """The first rows of each category of the reference folder's samples, in CSV form."""
     taken: dict[str, int] = {}
     kept = []
-    for row in rows:
-        if taken.get(row["category"], 0) < per_category:
-            taken[row["category"]] = taken.get(row["category"], 0) + 1
-            kept.append(row)
-    with target.open("w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(kept)
+    for sample in load_samples():
+        if taken.get(sample.category, 0) < per_category:
+            taken[sample.category] = taken.get(sample.category, 0) + 1
+            kept.append(sample)
+    return sample_rows(kept)
 
 
 def test_compare_reference_reports_counts_and_agreement(
     reference_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    samples = tmp_path / "samples.csv"
-    subset(reference_dir / "automated_error_analysis" / "error_samples_dev.csv", samples, 15)
+    # In the form the study published them: most_common_<category>.txt.
+    samples = tmp_path / "common_error_samples"
+    assert len(write_samples_text(subset(15), samples)) == 7
     code = main(["compare-reference", "--samples", str(samples), "--work-dir", str(tmp_path / "w")])
     out = capsys.readouterr().out
     assert code == 0
@@ -53,16 +51,10 @@ def test_compare_reference_reports_counts_and_agreement(
 def test_threshold_failure_exits_non_zero(
     reference_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    samples = tmp_path / "samples.csv"
-    subset(reference_dir / "automated_error_analysis" / "error_samples_dev.csv", samples, 3)
-    # Relabel every row as a model failure: agreement must drop and the gate must trip.
-    rows = list(csv.DictReader(samples.open()))
-    for row in rows:
-        row["category"] = "model_failure"
-    with samples.open("w", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
+    # In CSV form, every row relabelled a model failure: agreement must drop and the
+    # gate must trip.
+    rows = [row | {"category": "model_failure"} for row in subset(3)]
+    samples = write_samples_csv(rows, tmp_path / "samples.csv")
     code = main(
         [
             "compare-reference",
@@ -109,8 +101,8 @@ def test_malformed_oov_top5_names_the_row(tmp_path: Path) -> None:
         read_samples(samples)
 
 
-def test_dev_samples_carry_proposals_on_every_fg_oov_row(reference_dir: Path) -> None:
-    samples = read_samples(reference_dir / "automated_error_analysis" / "error_samples_dev.csv")
+def test_reference_samples_carry_proposals_on_every_fg_oov_row(reference_dir: Path) -> None:
+    samples = load_samples()
     oov = [s for s in samples if s.category == "fg-OOV"]
     assert oov and all(s.oov_num_proposals and len(s.oov_top5) == 5 for s in oov)
     assert all(s.oov_num_proposals is None for s in samples if s.category != "fg-OOV")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import duckdb
 
+from ingest.core.paths import reference_study_dir
 from ingest.demo.run import DEMO_MODELS, run_demo
 from ingest.report import write_report
 from ingest.sources import reference_models
@@ -46,9 +47,11 @@ def test_demo_classifies_real_photos_with_three_real_models(tmp_path: Path) -> N
     # The acceptance of the report: the demo models among the reference's 962.
     report = write_report(database, tmp_path / "report")
     assert report.html.is_file() and len(report.plots) == 10
-    if reference_models.DEFAULT_DIR.is_dir():
+    if all((reference_study_dir() / name).is_file() for name in reference_models.SHA256):
         assert report.notes == []
         with duckdb.connect(str(database), read_only=True) as connection:
             assert connection.execute(
                 "select count(*) from agg_reference_model_errors where class_group = 'all'"
             ).fetchone() == (962,)
+    else:
+        assert any("`imagenet-errors reference fetch`" in note for note in report.notes)

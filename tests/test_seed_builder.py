@@ -56,6 +56,8 @@ def test_tench_closure_in_the_committed_seed() -> None:
     assert {"fish", "vertebrate", "organism", "entity"} <= names.keys()
 
 
+# The committed seeds were derived from the dev sample; other samples derive other seeds.
+@pytest.mark.reference_data("automated_error_analysis/error_samples_dev.csv")
 def test_committed_seeds_are_what_the_builder_derives(tmp_path: Path, reference_dir: Path) -> None:
     for authored in (seed.name for seed in AUTHORED_SEEDS):
         (tmp_path / f"{authored}.csv").write_bytes((SEEDS_DIR / f"{authored}.csv").read_bytes())

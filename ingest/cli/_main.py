@@ -30,8 +30,10 @@ Typical use on ImageNet:
       --per-class 100 --images imagenet-val --image-dir /data/imagenet/val
   imagenet-errors build                   # dbt build: classify every error
   imagenet-errors summary                 # errors by category, per model
+  imagenet-errors reference fetch         # the public reference data (study results, experts)
   imagenet-errors reference-models        # the reference study's 962 models, for the report
-  imagenet-errors experts import --mistakes-dir DIR   # expert categories, for agreement
+  imagenet-errors compare-reference       # agreement with the reference study's categories
+  imagenet-errors experts import          # expert categories, for agreement
   imagenet-errors report                  # HTML + PNG plots among the reference's models
 """
 

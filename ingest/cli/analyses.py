@@ -29,20 +29,27 @@ def _register_experts(commands: Subcommands) -> None:
     expert_import.add_argument(
         "--mistakes-dir",
         type=Path,
-        required=True,
         help="folder with vit3b_mistakes.json and greedy_soups_mistakes.json "
-        "(github.com/google-research/imagenet-mistakes, metadata/)",
+        "(github.com/google-research/imagenet-mistakes, metadata/; default: the reference "
+        "folder's imagenet_mistakes/)",
     )
     expert_import.add_argument(
-        "--shankar", type=Path, help="human_accuracy_v3.0.0.json, for the multi-labels"
+        "--shankar",
+        type=Path,
+        help="human_accuracy_v3.0.0.json, for the multi-labels (default: the reference "
+        "folder's, when it has one)",
     )
     expert_import.set_defaults(handler=_run_experts)
 
 
 def _run_experts(args: argparse.Namespace) -> None:
+    from ingest.core.paths import shankar_labels_file
     from ingest.sources.experts import import_experts
 
-    result = import_experts(args.mistakes_dir, args.shankar)
+    shankar = args.shankar
+    if shankar is None and shankar_labels_file().is_file():
+        shankar = shankar_labels_file()
+    result = import_experts(args.mistakes_dir, shankar)
     for path in result.written:
         print(f"wrote {path}")
     print(f"labels: {result.labels_note}")

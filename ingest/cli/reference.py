@@ -1,4 +1,5 @@
-"""Commands about the reference study: `compare-reference` and `reference-models`."""
+"""Commands about the reference study: `reference fetch|status`, `compare-reference`
+and `reference-models`."""
 
 from __future__ import annotations
 
@@ -6,22 +7,129 @@ import argparse
 import sys
 from pathlib import Path
 
-from ingest.cli._options import Subcommands
+from ingest.cli._options import Subcommands, add_progress_option
 
 
 def register(commands: Subcommands) -> None:
+    _register_reference_data(commands)
     _register_compare(commands)
     _register_reference_models(commands)
+
+
+def _register_reference_data(commands: Subcommands) -> None:
+    from ingest.core.paths import REFERENCE_DIR_ENV
+    from ingest.reference.fetch import BASE_URL_ENV
+
+    parser = commands.add_parser(
+        "reference",
+        help="fetch the public reference data (the study's results, the expert reviews)",
+        description="The reference folder holds the public files that compare-reference, "
+        "reference-models and experts import read: the reference study's results and "
+        "classified errors (eth-sri/automated-error-analysis) and the expert-reviewed "
+        "mistakes (google-research/imagenet-mistakes), pinned to a commit and checked "
+        f"against their sha256. Default: reference_data/ under the data root; env "
+        f"{REFERENCE_DIR_ENV} names another folder for every command.",
+    )
+    kinds = parser.add_subparsers(dest="kind", required=True, metavar="ACTION")
+    fetch = kinds.add_parser(
+        "fetch",
+        help="download the public inputs (or install them from a local copy)",
+        description="Download every public input from its canonical address (raw files of "
+        "a pinned commit on GitHub), check its sha256 and install it in the reference "
+        "folder. Resumable: an interrupted download continues on the next run; a file "
+        "that fails its checksum is removed. Exit 2 when a file could not be installed, "
+        "with one line for each.",
+    )
+    fetch.add_argument(
+        "--to", type=Path, help="the reference folder to write (default: the one commands read)"
+    )
+    fetch.add_argument(
+        "--from",
+        dest="source_dir",
+        type=Path,
+        help="install from a local copy instead: a folder holding automated-error-analysis/ "
+        "and imagenet-mistakes/ (the upstream repositories) or a reference folder",
+    )
+    fetch.add_argument(
+        "--with-shankar",
+        action="store_true",
+        help="also Shankar et al.'s multi-label file human_accuracy_v3.0.0.json (200 MB)",
+    )
+    fetch.add_argument(
+        "--base-url",
+        help=f"a mirror serving each file at URL/<path> (env {BASE_URL_ENV}), path as on "
+        "raw.githubusercontent.com (owner/repo/commit/file) or storage.googleapis.com",
+    )
+    fetch.add_argument(
+        "--retries", type=int, default=2, help="attempts more per file after a broken transfer"
+    )
+    fetch.add_argument(
+        "--no-verify", action="store_true", help="install files whose sha256 differs (warned)"
+    )
+    add_progress_option(fetch)
+    fetch.set_defaults(handler=_run_fetch)
+    status = kinds.add_parser(
+        "status",
+        help="what the reference folder holds",
+        description="List every input of the reference folder and whether it is there and "
+        "verified; exit 1 when one that the commands and tests read is missing.",
+    )
+    status.set_defaults(handler=_run_status)
+
+
+def _run_fetch(args: argparse.Namespace) -> int:
+    from ingest.core.paths import reference_dir
+    from ingest.reference.fetch import fetch_reference, selected_files
+
+    folder = (args.to or reference_dir()).resolve()
+    result = fetch_reference(
+        folder,
+        selected_files(with_large=args.with_shankar),
+        source_dir=args.source_dir,
+        base_url=args.base_url,
+        verify=not args.no_verify,
+        retries=args.retries,
+        progress=not args.no_progress,
+    )
+    print(result.summary())
+    if result.failed:
+        return 2
+    if folder != reference_dir():
+        from ingest.core.paths import REFERENCE_DIR_ENV
+
+        print(f"commands read it with {REFERENCE_DIR_ENV}={folder}")
+    return 0
+
+
+def _run_status(args: argparse.Namespace) -> int:
+    from ingest.core.paths import reference_dir
+    from ingest.reference.fetch import folder_status, missing_inputs
+
+    folder = reference_dir()
+    print(f"reference folder: {folder}")
+    for name, state in folder_status(folder):
+        print(f"  {name}: {state}")
+    missing = missing_inputs(folder)
+    if missing:
+        print(f"{len(missing)} missing: run `imagenet-errors reference fetch`")
+        return 1
+    return 0
 
 
 def _register_compare(commands: Subcommands) -> None:
     parser = commands.add_parser(
         "compare-reference",
         help="classify the reference study's error samples and report agreement",
-        description="Run each row of a samples file (format of the reference's "
-        "error_samples_dev.csv) through the dbt models and compare categories.",
+        description="Run each of the reference's classified errors through the dbt models "
+        "and compare categories.",
     )
-    parser.add_argument("--samples", type=Path, required=True)
+    parser.add_argument(
+        "--samples",
+        type=Path,
+        help="the study's common_error_samples/most_common_<category>.txt (a file or their "
+        "folder) or a CSV in the form of error_samples_dev.csv (default: the reference "
+        "folder's, see `imagenet-errors reference status`)",
+    )
     parser.add_argument(
         "--min-agreement",
         type=float,
@@ -47,9 +155,10 @@ def _register_compare(commands: Subcommands) -> None:
 
 
 def _run_compare(args: argparse.Namespace) -> int:
-    from ingest.reference.compare import classify_samples, failed_thresholds, read_samples, report
+    from ingest.reference.compare import classify_samples, failed_thresholds, report
+    from ingest.reference.samples import load_samples
 
-    comparison = classify_samples(read_samples(args.samples), args.work_dir)
+    comparison = classify_samples(load_samples(args.samples), args.work_dir)
     print(report(comparison))
     failures = failed_thresholds(
         comparison,
@@ -64,22 +173,20 @@ def _run_compare(args: argparse.Namespace) -> int:
 
 
 def _register_reference_models(commands: Subcommands) -> None:
-    from ingest.sources.reference_models import DEFAULT_DIR
-
     parser = commands.add_parser(
         "reference-models",
         help="ingest the reference study's results for its 962 models",
         description="Read stats_imagenet_{all,organism,artifact,other}.csv and "
-        "models_summary.csv (github.com/eth-sri/automated-error-analysis) from a local "
-        "folder, check their published sha256 and write them as Parquet under the data "
-        "root, for agg_reference_model_errors.",
+        "models_summary.csv (github.com/eth-sri/automated-error-analysis) from the "
+        "reference folder or another local one, check their published sha256 and write "
+        "them as Parquet under the data root, for agg_reference_model_errors.",
     )
     parser.add_argument(
         "--from",
         dest="source_dir",
         type=Path,
-        default=DEFAULT_DIR,
-        help=f"folder with the CSV files (default {DEFAULT_DIR})",
+        help="folder with the CSV files (default: the reference folder's "
+        "automated_error_analysis/)",
     )
     parser.add_argument(
         "--no-verify", action="store_true", help="accept files whose sha256 differs"

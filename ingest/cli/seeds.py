@@ -24,8 +24,8 @@ def register(commands: Subcommands) -> None:
     parser.add_argument(
         "--mistakes-dir",
         type=Path,
-        help="folder with vit3b_mistakes.json and "
-        "greedy_soups_mistakes.json (default: download from GitHub)",
+        help="folder with vit3b_mistakes.json and greedy_soups_mistakes.json "
+        "(default: the reference folder's imagenet_mistakes/)",
     )
     parser.add_argument(
         "--reference-samples",

@@ -34,7 +34,13 @@ def _register_labels(commands: Subcommands) -> None:
         help="also evaluate on ReaL's multi-labels (images without any are problematic)",
     )
     shankar = kinds.add_parser("shankar", help="Shankar et al. multi-labels (evaluation set)")
-    shankar.add_argument("file", type=Path, help="human_accuracy_v3.0.0.json")
+    shankar.add_argument(
+        "file",
+        type=Path,
+        nargs="?",
+        help="human_accuracy_v3.0.0.json (default: the reference folder's, which "
+        "`imagenet-errors reference fetch --with-shankar` installs)",
+    )
     plain = kinds.add_parser("csv", help="multi-labels from a CSV/Parquet of image,label[,verdict]")
     plain.add_argument("file", type=Path)
     parser.set_defaults(handler=_run_labels)
@@ -52,7 +58,11 @@ def _run_labels(args: argparse.Namespace) -> None:
             annotations, problematic = labels.real_as_annotations(real)
             labels.write_multi_labels(annotations, "real", problematic)
     elif args.kind == "shankar":
-        annotations, problematic, imagenet_m = labels.read_shankar_v3(args.file)
+        from ingest.core.paths import shankar_labels_file
+
+        annotations, problematic, imagenet_m = labels.read_shankar_v3(
+            args.file or shankar_labels_file()
+        )
         path, _ = labels.write_multi_labels(annotations, "shankar_v3", problematic, imagenet_m)
     else:
         path, _ = labels.write_multi_labels(labels.csv_as_annotations(args.file), "csv")

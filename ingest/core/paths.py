@@ -13,6 +13,7 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 DATA_ROOT_ENV = "IMAGENET_ERRORS_DATA_ROOT"
 DATABASE_ENV = "IMAGENET_ERRORS_DB"
+REFERENCE_DIR_ENV = "IMAGENET_ERRORS_REFERENCE_DIR"
 SEEDS_DIR = PROJECT_DIR / "seeds"
 
 
@@ -80,5 +81,49 @@ def experts_dir(root: Path | None = None) -> Path:
     return (root or data_root()) / "experts"
 
 
-def reference_dir(root: Path | None = None) -> Path:
+def reference_tables_dir(root: Path | None = None) -> Path:
+    """The reference study's per-model results as Parquet, for dbt's sources."""
     return (root or data_root()) / "reference"
+
+
+def reference_dir() -> Path:
+    """The reference folder: the public files the reference study and the experts
+    published, as `imagenet-errors reference fetch` installs them (env
+    IMAGENET_ERRORS_REFERENCE_DIR, else `reference_data/` under the data root).
+
+    Its layout, which every reader looks up through the functions below:
+
+        automated_error_analysis/   eth-sri/automated-error-analysis
+            models_summary.csv, stats_imagenet_{all,organism,artifact,other}.csv
+            common_error_samples/most_common_<category>.txt
+            error_samples_dev.csv   (a development sample in CSV form, where present)
+        imagenet_mistakes/          google-research/imagenet-mistakes metadata/
+            vit3b_mistakes.json, greedy_soups_mistakes.json
+        human_accuracy_v3.0.0.json  Shankar et al.'s multi-labels (optional, 200 MB)
+    """
+    return _resolve(os.environ.get(REFERENCE_DIR_ENV) or data_root() / "reference_data")
+
+
+def reference_study_dir(folder: Path | None = None) -> Path:
+    """The reference study's published results (automated-error-analysis)."""
+    return (folder or reference_dir()) / "automated_error_analysis"
+
+
+def reference_samples_dir(folder: Path | None = None) -> Path:
+    """The reference's classified errors as it published them (`most_common_*.txt`)."""
+    return reference_study_dir(folder) / "common_error_samples"
+
+
+def reference_samples_csv(folder: Path | None = None) -> Path:
+    """The development sample of the reference's classified errors, in CSV form."""
+    return reference_study_dir(folder) / "error_samples_dev.csv"
+
+
+def expert_mistakes_dir(folder: Path | None = None) -> Path:
+    """Vasudevan et al.'s expert-reviewed mistakes (imagenet-mistakes metadata/)."""
+    return (folder or reference_dir()) / "imagenet_mistakes"
+
+
+def shankar_labels_file(folder: Path | None = None) -> Path:
+    """Shankar et al.'s multi-label file, where the reference folder has it."""
+    return (folder or reference_dir()) / "human_accuracy_v3.0.0.json"

@@ -11,6 +11,7 @@ from ingest.clip.embed import EmbedOptions, run_embed
 from ingest.clip.model import ClipSpec, load_clip
 from ingest.clip.proposal_lemmas import warehouse_proposal_lemmas
 from ingest.clip.reference_set import load_reference_set
+from ingest.core.paths import reference_study_dir
 from ingest.demo.reference import build_demo_reference_set
 from ingest.predict import classifiers, image_sets, inference
 from ingest.sources import labels, reference_models
@@ -80,12 +81,12 @@ def run_demo(
 
 def ingest_reference_models(root: Path) -> None:
     """The reference's 962 models, for the report to place the demo models among
-    them, from the default local folder when it exists."""
-    folder = reference_models.DEFAULT_DIR
-    if not folder.is_dir():
+    them, from the reference folder when it has them."""
+    folder = reference_study_dir()
+    if not all((folder / name).is_file() for name in reference_models.SHA256):
         print(
-            f"demo: no reference results at {folder}, so the report will show the demo "
-            "models alone; `imagenet-errors reference-models --from DIR` adds them"
+            f"demo: no reference results in {folder}, so the report will show the demo "
+            "models alone; `imagenet-errors reference fetch` adds them"
         )
         return
     reference_models.import_reference_models(folder, root=root)

@@ -44,7 +44,8 @@ def _sections(connection: duckdb.DuckDBPyConnection, notes: list[str]) -> list[h
     if not reference:
         notes.append(
             "no reference models in the warehouse, so the plots lack the 962 grey points: run "
-            "`imagenet-errors reference-models --from DIR` and `imagenet-errors build`"
+            "`imagenet-errors reference fetch`, `imagenet-errors reference-models` and "
+            "`imagenet-errors build`"
         )
     background = "grey: the reference study's 962 models" if reference else "no reference models"
     sections = [

@@ -379,12 +379,9 @@ def build_seeds(
     mistakes_dir: Path | None,
     samples: list[Path],
     seeds_dir: Path = SEEDS_DIR,
-    download_dir: Path | None = None,
 ) -> list[str]:
     wordnet = WordNet(wordnet_dir)
-    mistakes = expert_mistakes.locate_mistakes_files(
-        mistakes_dir, download_dir or seeds_dir.parent / "data" / "downloads"
-    )
+    mistakes = expert_mistakes.locate_mistakes_files(mistakes_dir)
     seeds = derived_seeds(wordnet, mistakes, samples)
     for seed in seeds:
         assert seed.rows is not None

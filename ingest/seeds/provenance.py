@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 from importlib import metadata
-from pathlib import Path
 
+from ingest.core.checksums import sha256_of
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+__all__ = ["package_version", "sha256_of"]
 
 
 def package_version(distribution: str) -> str:

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import json
-import urllib.request
 from pathlib import Path
 
-MISTAKES_BASE_URL = (
-    "https://raw.githubusercontent.com/google-research/imagenet-mistakes/main/metadata/"
-)
+from ingest.core.paths import expert_mistakes_dir
+
 MISTAKES_FILES = ("vit3b_mistakes.json", "greedy_soups_mistakes.json")
 NON_PROTOTYPICAL = "Non-prototypical"
 
@@ -17,26 +15,16 @@ class AnnotationError(RuntimeError):
     """An expert annotation file is missing or not in the expected format."""
 
 
-def locate_mistakes_files(directory: Path | None, download_dir: Path) -> list[Path]:
-    """Use the files in `directory` when given, else download them into `download_dir`."""
-    paths = []
-    for name in MISTAKES_FILES:
-        if directory is not None:
-            path = directory / name
-            if not path.is_file():
-                raise AnnotationError(f"{path} not found (expected the files {MISTAKES_FILES})")
-        else:
-            path = download_dir / name
-            if not path.is_file():
-                download_dir.mkdir(parents=True, exist_ok=True)
-                try:
-                    urllib.request.urlretrieve(MISTAKES_BASE_URL + name, path)
-                except OSError as error:
-                    raise AnnotationError(
-                        f"cannot download {MISTAKES_BASE_URL + name} ({error}); "
-                        "pass --mistakes-dir with a local copy"
-                    ) from error
-        paths.append(path)
+def locate_mistakes_files(directory: Path | None = None) -> list[Path]:
+    """The mistakes files in `directory`, by default the reference folder's."""
+    directory = directory or expert_mistakes_dir()
+    paths = [directory / name for name in MISTAKES_FILES]
+    for path in paths:
+        if not path.is_file():
+            raise AnnotationError(
+                f"{path} not found (expected {', '.join(MISTAKES_FILES)}): run "
+                "`imagenet-errors reference fetch`, or pass --mistakes-dir"
+            )
     return paths
 
 

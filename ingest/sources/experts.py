@@ -20,7 +20,7 @@ from ingest.core import schemas
 from ingest.core.parquet_io import write_parquet_atomically
 from ingest.core.paths import experts_dir, labels_dir
 from ingest.sources import labels
-from ingest.sources.expert_mistakes import MISTAKES_FILES, AnnotationError, read_mistakes
+from ingest.sources.expert_mistakes import AnnotationError, locate_mistakes_files, read_mistakes
 from ingest.sources.predictions import model_partition, write_predictions
 
 MODEL_IDS = {"vit3b_mistakes.json": "vit3b", "greedy_soups_mistakes.json": "greedy_soups"}
@@ -99,15 +99,12 @@ def _ensure_labels(reviewed: set[str], shankar: Path | None, root: Path | None) 
 
 
 def import_experts(
-    mistakes_dir: Path, shankar: Path | None = None, root: Path | None = None
+    mistakes_dir: Path | None = None, shankar: Path | None = None, root: Path | None = None
 ) -> ExpertImport:
     written: list[Path] = []
     reviewed: set[str] = set()
-    for name in MISTAKES_FILES:
-        path = mistakes_dir / name
-        if not path.is_file():
-            raise AnnotationError(f"{path} not found (expected {', '.join(MISTAKES_FILES)})")
-        model_id = MODEL_IDS[name]
+    for path in locate_mistakes_files(mistakes_dir):
+        model_id = MODEL_IDS[path.name]
         images, predictions, categories, severities = _expert_rows(path)
         written.append(write_predictions(model_id, images, [[p] for p in predictions], root=root))
         written.append(

@@ -158,6 +158,10 @@ def write_multi_labels(
 
 def read_shankar_v3(path: Path) -> tuple[dict[str, dict[str, list[int]]], set[str], set[str]]:
     """Annotations, problematic images and ImageNet-M images of `human_accuracy_v3.0.0.json`."""
+    if not path.is_file():
+        raise LabelError(
+            f"{path} not found: `imagenet-errors reference fetch --with-shankar` downloads it"
+        )
     try:
         document = json.loads(path.read_text())
         initial = document["initial_annots"]

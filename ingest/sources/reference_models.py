@@ -3,25 +3,25 @@
 Peychev et al. published, for each of their 962 models, the figures of
 `stats_imagenet_{all,organism,artifact,other}.csv` and the model list
 `models_summary.csv` (github.com/eth-sri/automated-error-analysis). This module
-reads a local copy of those files, checks each against its published sha256,
-and writes `reference/model_stats.parquet` (one row per model and class group)
-and `reference/models_summary.parquet` under the data root.
+reads them from the reference folder (`imagenet-errors reference fetch`) or
+another local copy, checks each against its published sha256, and writes
+`reference/model_stats.parquet` (one row per model and class group) and
+`reference/models_summary.parquet` under the data root.
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
 from pathlib import Path
 
 import pyarrow as pa
 
 from ingest.core import schemas
+from ingest.core.checksums import sha256_of
 from ingest.core.parquet_io import write_parquet_atomically
-from ingest.core.paths import PROJECT_DIR, reference_dir
+from ingest.core.paths import reference_study_dir, reference_tables_dir
 
 CANONICAL_SOURCE = "https://github.com/eth-sri/automated-error-analysis"
-DEFAULT_DIR = PROJECT_DIR.parent / "shared" / "reference" / "automated_error_analysis"
 CLASS_GROUPS = ("all", "organism", "artifact", "other")
 SHA256 = {
     "stats_imagenet_all.csv": "b13681452563ae7f39de434bee060ef28905b74bbc388b42438db43408b6cd57",
@@ -40,16 +40,12 @@ class ReferenceDataError(ValueError):
     """A reference file is missing, altered or malformed; the message names it."""
 
 
-def sha256_of(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def _checked(directory: Path, name: str, verify: bool) -> Path:
     path = directory / name
     if not path.is_file():
         raise ReferenceDataError(
-            f"{path} not found: pass --from with a folder holding {', '.join(SHA256)} "
-            f"(from {CANONICAL_SOURCE})"
+            f"{path} not found: run `imagenet-errors reference fetch`, or pass --from "
+            f"with a folder holding {', '.join(SHA256)} (from {CANONICAL_SOURCE})"
         )
     if verify and sha256_of(path) != SHA256[name]:
         raise ReferenceDataError(
@@ -90,8 +86,10 @@ def _read_rows(path: Path, schema: pa.Schema, fixed: dict[str, str]) -> list[dic
 def import_reference_models(
     directory: Path | None = None, verify: bool = True, root: Path | None = None
 ) -> list[Path]:
-    """Write the reference's per-model stats and model list under `root`/reference."""
-    source = directory or DEFAULT_DIR
+    """Write the reference's per-model stats and model list under `root`/reference.
+
+    `directory` defaults to the reference folder's automated_error_analysis/."""
+    source = directory or reference_study_dir()
     # Every file is checked before any is read: all of them, or nothing written.
     paths = {name: _checked(source, name, verify) for name in SHA256}
     stats: list[dict[str, object]] = []
@@ -99,7 +97,7 @@ def import_reference_models(
         path = paths[f"stats_imagenet_{group}.csv"]
         stats += _read_rows(path, schemas.REFERENCE_MODEL_STATS, {"class_group": group})
     models = _read_rows(paths["models_summary.csv"], schemas.REFERENCE_MODELS, {})
-    target = reference_dir(root)
+    target = reference_tables_dir(root)
     return [
         write_parquet_atomically(
             pa.Table.from_pylist(stats, schema=schemas.REFERENCE_MODEL_STATS),
