@@ -20,6 +20,7 @@ ALLOWED = {
     "sources": FOUNDATION,
     "warehouse": FOUNDATION,
     "seeds": FOUNDATION | {"sources"},
+    "superclasses": FOUNDATION,
     "report": FOUNDATION,
     "predict": FOUNDATION | {"sources"},
     "reference": FOUNDATION | {"sources", "warehouse"},

@@ -82,3 +82,8 @@ def experts_dir(root: Path | None = None) -> Path:
 
 def reference_dir(root: Path | None = None) -> Path:
     return (root or data_root()) / "reference"
+
+
+def superclasses_dir(root: Path | None = None) -> Path:
+    """Imported superclass definitions, read by dbt instead of the seed."""
+    return (root or data_root()) / "superclasses"
