@@ -23,7 +23,7 @@ ALLOWED = {
     "superclasses": FOUNDATION,
     "report": FOUNDATION,
     "predict": FOUNDATION | {"sources"},
-    "reference": FOUNDATION | {"sources", "warehouse"},
+    "reference": FOUNDATION | {"sources", "warehouse", "superclasses"},
     "clip": FOUNDATION | {"sources", "predict", "warehouse"},
     "synth": FOUNDATION | {"sources", "clip"},
     "demo": FOUNDATION | {"sources", "predict", "clip", "warehouse", "reference"},

@@ -44,6 +44,18 @@ def register(commands: Subcommands) -> None:
     exporting.set_defaults(handler=_run_export)
     reset = actions.add_parser("reset", help="remove the imported definitions: use the seed")
     reset.set_defaults(handler=_run_reset)
+    refine = actions.add_parser(
+        "refine",
+        help="refine the hand-written prior on the reference's samples into a definitions CSV",
+        description="Start from the named superclasses of ingest/superclasses/prior.yml and "
+        "split, merge or drop them on the evidence of a samples file (the format of "
+        "error_samples_dev.csv): see ingest/superclasses/refine.py. Writes the seed's CSV "
+        "format to --output and prints each superclass with its rationale and what the "
+        "refinement changed. `compare-reference --folds` measures how well this generalises.",
+    )
+    refine.add_argument("--samples", type=Path, required=True)
+    refine.add_argument("--output", type=Path, required=True, help="definitions CSV to write")
+    refine.set_defaults(handler=_run_refine)
 
 
 def _run_import(args: argparse.Namespace) -> None:
@@ -78,3 +90,21 @@ def _run_reset(args: argparse.Namespace) -> None:
         print(f"removed {imported_path()}: builds use seeds/superclass_definitions.csv again")
     else:
         print("nothing imported: builds use seeds/superclass_definitions.csv")
+
+
+def _run_refine(args: argparse.Namespace) -> None:
+    from ingest.reference.compare import read_samples
+    from ingest.reference.replay import Replay
+    from ingest.superclasses.definitions import write_seed
+    from ingest.superclasses.prior import read_prior
+    from ingest.superclasses.refine import refine_prior
+
+    samples = read_samples(args.samples)
+    prior = read_prior()
+    refined = refine_prior(prior.definitions, Replay(samples), samples)
+    write_seed(refined.definitions, args.output)
+    for name in refined.definitions:
+        why = prior.rationales.get(name, "new: two classes the samples pair")
+        note = refined.notes.get(name)
+        print(f"{name}: {why}" + (f" [refined: {note}]" if note else ""))
+    print(f"{len(refined.definitions)} superclasses written to {args.output}", file=sys.stderr)
