@@ -49,7 +49,7 @@ def register(commands: Subcommands) -> None:
         help="refine the hand-written prior on the reference's samples into a definitions CSV",
         description="Start from the named superclasses of ingest/superclasses/prior.yml and "
         "split, merge or drop them on the evidence of a samples file (the format of "
-        "error_samples_dev.csv): see ingest/superclasses/refine.py. Writes the seed's CSV "
+        "error_samples_dev.csv): see ingest/reference/refine.py. Writes the seed's CSV "
         "format to --output and prints each superclass with its rationale and what the "
         "refinement changed. `compare-reference --folds` measures how well this generalises.",
     )
@@ -94,10 +94,10 @@ def _run_reset(args: argparse.Namespace) -> None:
 
 def _run_refine(args: argparse.Namespace) -> None:
     from ingest.reference.compare import read_samples
+    from ingest.reference.refine import refine_prior
     from ingest.reference.replay import Replay
     from ingest.superclasses.definitions import write_seed
     from ingest.superclasses.prior import read_prior
-    from ingest.superclasses.refine import refine_prior
 
     samples = read_samples(args.samples)
     prior = read_prior()

@@ -2,7 +2,7 @@
 
 The project's superclasses come in two steps: a hand-written prior
 (`ingest/superclasses/prior.yml`) and a refinement on the reference's samples
-(`ingest/superclasses/refine.py`). Agreement on the rows the refinement saw
+(`ingest/reference/refine.py`). Agreement on the rows the refinement saw
 says little about the errors of a user's model, which are mostly not in any
 sample. So the samples are split by image into K folds (a row never shares
 its image with a row of another fold); for each fold the prior is refined on
@@ -19,9 +19,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ingest.reference.compare import Comparison, PairProposals, Sample
+from ingest.reference.refine import refine_prior
 from ingest.reference.replay import Replay
 from ingest.superclasses.definitions import Definitions
-from ingest.superclasses.refine import refine_prior
 
 
 def fold_of(image: str, folds: int) -> int:
