@@ -23,6 +23,7 @@ def test_parquet_schemas_match_the_declared_sources() -> None:
         "multi_labels": schemas.MULTI_LABELS.names,
         "cooccurrence_labels": schemas.COOCCURRENCE_LABELS.names,
         "oov_verdicts": schemas.OOV_VERDICTS.names,
+        "superclass_definitions": schemas.SUPERCLASS_DEFINITIONS.names,
         "models": schemas.MODELS.names,
         "clip_image_embeddings": schemas.clip_image_embeddings(4).names,
         "clip_image_neighbours": schemas.CLIP_IMAGE_NEIGHBOURS.names,

@@ -8,7 +8,18 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from ingest.cli import analyses, demo, embed, predict, reference, seeds, sources, synth, warehouse
+from ingest.cli import (
+    analyses,
+    demo,
+    embed,
+    predict,
+    reference,
+    seeds,
+    sources,
+    superclasses,
+    synth,
+    warehouse,
+)
 from ingest.core.paths import DATA_ROOT_ENV, DATABASE_ENV
 
 DESCRIPTION = """\
@@ -38,7 +49,18 @@ Typical use on ImageNet:
 """
 
 # In the order --help lists them: the demo, ingest, classify, the reference, analyses.
-COMMAND_GROUPS = (demo, predict, embed, sources, synth, warehouse, reference, analyses, seeds)
+COMMAND_GROUPS = (
+    demo,
+    predict,
+    embed,
+    sources,
+    synth,
+    warehouse,
+    reference,
+    analyses,
+    seeds,
+    superclasses,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -151,6 +151,17 @@ def _register_compare(commands: Subcommands) -> None:
         "open-world proposals (count and top-5)",
     )
     parser.add_argument("--work-dir", type=Path, help="keep the scratch data and database here")
+    parser.add_argument(
+        "--folds",
+        type=int,
+        nargs="?",
+        const=5,
+        metavar="K",
+        help="cross-validate the superclasses instead (K default 5): split the samples by "
+        "image into K folds, refine the hand-written prior (ingest/superclasses/prior.yml) "
+        "on K-1 of them and classify the held-out one; the thresholds then apply to the "
+        "held-out figures",
+    )
     parser.set_defaults(handler=_run_compare)
 
 
@@ -158,7 +169,20 @@ def _run_compare(args: argparse.Namespace) -> int:
     from ingest.reference.compare import classify_samples, failed_thresholds, report
     from ingest.reference.samples import load_samples
 
-    comparison = classify_samples(load_samples(args.samples), args.work_dir)
+    samples = load_samples(args.samples)
+    if args.folds is not None:
+        from ingest.reference.folds import cross_validate, fold_summary
+        from ingest.superclasses.prior import read_prior
+
+        def progress(line: str) -> None:
+            print(line, file=sys.stderr, flush=True)
+
+        validation = cross_validate(samples, read_prior().definitions, args.folds, progress)
+        print("\n".join(fold_summary(validation)))
+        print(f"held-out rows of all {args.folds} folds:")
+        comparison = validation.pooled
+    else:
+        comparison = classify_samples(samples, args.work_dir)
     print(report(comparison))
     failures = failed_thresholds(
         comparison,

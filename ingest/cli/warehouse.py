@@ -18,6 +18,8 @@ SUMMARY_QUERY = """
     order by model_id
 """
 
+DEFINITIONS_QUERY = "select any_value(superclass_definitions) from dim_classes"
+
 
 def register(commands: Subcommands) -> None:
     parser = commands.add_parser(
@@ -59,3 +61,6 @@ def print_summary() -> None:
 
     with duckdb.connect(str(database_path()), read_only=True) as connection:
         connection.sql(SUMMARY_QUERY).show(max_rows=1000, max_width=200)
+        definitions = connection.execute(DEFINITIONS_QUERY).fetchone()
+    if definitions:
+        print(f"superclass definitions: {definitions[0]}")

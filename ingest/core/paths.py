@@ -127,3 +127,8 @@ def expert_mistakes_dir(folder: Path | None = None) -> Path:
 def shankar_labels_file(folder: Path | None = None) -> Path:
     """Shankar et al.'s multi-label file, where the reference folder has it."""
     return (folder or reference_dir()) / "human_accuracy_v3.0.0.json"
+
+
+def superclasses_dir(root: Path | None = None) -> Path:
+    """Imported superclass definitions, read by dbt instead of the seed."""
+    return (root or data_root()) / "superclasses"

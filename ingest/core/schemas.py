@@ -51,6 +51,17 @@ OOV_VERDICTS = pa.schema(
     ]
 )
 
+# Superclass definitions imported from a file (`imagenet-errors superclasses
+# import`): the seed's columns plus what they were read from.
+SUPERCLASS_DEFINITIONS = pa.schema(
+    [
+        ("superclass", pa.string()),
+        ("predicate_id", pa.int32()),
+        ("lemma", pa.string()),
+        ("definitions_source", pa.string()),
+    ]
+)
+
 MODELS = pa.schema(
     [
         ("model_id", pa.string()),

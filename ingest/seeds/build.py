@@ -261,8 +261,7 @@ AUTHORED_SEEDS = [
         "against the reference's classified errors; edit by hand freely.",
         {
             "superclass": doc("superclass"),
-            "predicate_id": "Predicate number within the superclass (lemmas of one predicate "
-            "must all match).",
+            "predicate_id": doc("predicate_id"),
             "lemma": doc("lemma_as_written"),
         },
         ["superclass", "predicate_id", "lemma"],

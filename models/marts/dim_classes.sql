@@ -1,5 +1,5 @@
 -- The 1,000 ImageNet classes with their group and superclasses, for labelling
--- class indices in BI tools.
+-- class indices in BI tools, and which superclass definitions the build used.
 with
 
 classes as (
@@ -11,6 +11,20 @@ classes as (
 superclass_members as (
 
     select * from {{ ref('int_superclass_members') }}
+
+),
+
+superclass_definitions as (
+
+    select * from {{ ref('int_superclass_definitions') }}
+
+),
+
+definitions_in_use as (
+
+    select {{ ordered_string_agg('definitions_source', "'; '") }} as superclass_definitions
+
+    from (select distinct definitions_source from superclass_definitions) as sources
 
 ),
 
@@ -33,9 +47,11 @@ final as (
         classes.class_name,
         classes.class_names,
         classes.class_group,
-        superclass_lists.superclasses
+        superclass_lists.superclasses,
+        definitions_in_use.superclass_definitions
 
     from classes
+    cross join definitions_in_use
     left join superclass_lists
         on classes.class_id = superclass_lists.class_id
 

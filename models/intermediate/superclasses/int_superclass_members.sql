@@ -1,5 +1,8 @@
 -- A class belongs to a superclass when, for any of the superclass's predicates,
--- every lemma of the predicate is among the lemmas of the class's WordNet closure.
+-- every lemma of the predicate is a lemma name of a synset on one of the class's
+-- hypernym paths (the class's own synset included): the reference's
+-- `lemma_names_in_synsets_superset` over `hypernym_paths()`. A predicate that is
+-- one class's own lemma thus selects that class and the classes below it.
 with
 
 class_ancestors as (
@@ -16,7 +19,7 @@ synset_lemmas as (
 
 definitions as (
 
-    select * from {{ ref('superclass_definitions') }}
+    select * from {{ ref('int_superclass_definitions') }}
 
 ),
 
