@@ -31,7 +31,8 @@ def register(commands: Subcommands) -> None:
         "from a copy of the published file, made while dbt starts up. Only what changed since "
         "the last build runs: nodes whose SQL, macros or seeds changed and those downstream of "
         "sources whose files changed (added models classify only themselves); with nothing "
-        "changed, dbt does not start.",
+        "changed, dbt does not start. One build of a database runs at a time: a second one "
+        "waits for the first (see --no-wait).",
     )
     parser.add_argument(
         "--full-refresh",
@@ -39,6 +40,12 @@ def register(commands: Subcommands) -> None:
         help="rebuild every node and reclassify every model (after labels or rules changed)",
     )
     parser.add_argument("--select", help="dbt node selection")
+    parser.add_argument(
+        "--no-wait",
+        action="store_true",
+        help="when another build of the same database is running (imagenet-errors build or a "
+        "plain dbt build), exit at once with code 2 instead of waiting for it",
+    )
     parser.set_defaults(handler=_run_build)
     summary = commands.add_parser("summary", help="print each model's errors by category")
     summary.set_defaults(handler=_run_summary)
@@ -47,7 +54,7 @@ def register(commands: Subcommands) -> None:
 def _run_build(args: argparse.Namespace) -> None:
     from ingest.warehouse.build import build_warehouse
 
-    build_warehouse(full_refresh=args.full_refresh, select=args.select)
+    build_warehouse(full_refresh=args.full_refresh, select=args.select, wait=not args.no_wait)
 
 
 def _run_summary(args: argparse.Namespace) -> None:
