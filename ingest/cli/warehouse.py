@@ -52,8 +52,20 @@ def register(commands: Subcommands) -> None:
 
 
 def _run_build(args: argparse.Namespace) -> None:
+    from ingest.core.errors import BadInput
+    from ingest.core.paths import data_root, predictions_dir
     from ingest.warehouse.build import build_warehouse
 
+    root = data_root()
+    if not root.is_dir():
+        raise BadInput(f"data root {root} does not exist (check --data-root)")
+    if not any(predictions_dir(root).glob("**/*.parquet")):
+        # A build of nothing would publish an empty dim_models beside stale marts.
+        raise BadInput(
+            f"no predictions under {predictions_dir(root)}: ingest some first "
+            "(`imagenet-errors predict`, `predictions import`, `predictions import-npz` "
+            "or `synth`), or check --data-root"
+        )
     build_warehouse(full_refresh=args.full_refresh, select=args.select, wait=not args.no_wait)
 
 
@@ -64,9 +76,15 @@ def _run_summary(args: argparse.Namespace) -> None:
 def print_summary() -> None:
     import duckdb
 
+    from ingest.core.errors import BadInput
     from ingest.core.paths import database_path
 
-    with duckdb.connect(str(database_path()), read_only=True) as connection:
+    database = database_path()
+    if not database.is_file():
+        raise BadInput(
+            f"no warehouse at {database}: run `imagenet-errors build` first, or check --database"
+        )
+    with duckdb.connect(str(database), read_only=True) as connection:
         connection.sql(SUMMARY_QUERY).show(max_rows=1000, max_width=200)
         definitions = connection.execute(DEFINITIONS_QUERY).fetchone()
     if definitions:
