@@ -174,7 +174,11 @@ CASES = [
         f":3: image {IMAGE} class 3 contradicts line 2",
     ),
     Case("expert file without a category", experts_with_a_broken_file, "'failure category'"),
-    Case("reference files missing", reference_models_missing, "not found: pass --from"),
+    Case(
+        "reference files missing",
+        reference_models_missing,
+        "not found: run `imagenet-errors reference fetch`",
+    ),
     Case("weights not a checkpoint", weights_not_a_checkpoint, "not a checkpoint of resnet18"),
 ]
 
