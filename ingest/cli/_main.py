@@ -95,5 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return args.handler(args) or 0
     except (OSError, ValueError, RuntimeError) as error:
-        print(f"imagenet-errors: error: {error}", file=sys.stderr)
+        # BadInput (ingest/core/errors.py) and the other errors a user can act on:
+        # one line, no traceback. A build locked by another (--no-wait) is one too.
+        print(f"imagenet-errors: error: {' '.join(str(error).split())}", file=sys.stderr)
         return 2

@@ -75,6 +75,12 @@ def _register_predictions(commands: Subcommands) -> None:
     table = kinds.add_parser("import", help="a CSV/Parquet of image,class[,probability][,model]")
     table.add_argument("file", type=Path)
     table.add_argument("--model", help="model id when the file has no model column")
+    table.add_argument(
+        "--allow-unlabelled",
+        action="store_true",
+        help="keep predictions on images that have no label under the data root (they are "
+        "never classified); by default such a file is refused",
+    )
     table.set_defaults(handler=_run_prediction_table)
     npz = kinds.add_parser(
         "import-npz", help="an .npz of 50,000 x 1,000 logits in validation-file order"
@@ -88,7 +94,9 @@ def _register_predictions(commands: Subcommands) -> None:
 def _run_prediction_table(args: argparse.Namespace) -> None:
     from ingest.sources.predictions import import_prediction_table
 
-    for path in import_prediction_table(args.file, args.model):
+    for path in import_prediction_table(
+        args.file, args.model, allow_unlabelled=args.allow_unlabelled
+    ):
         print(f"wrote {path}")
 
 

@@ -31,7 +31,8 @@ def register(commands: Subcommands) -> None:
         "from a copy of the published file, made while dbt starts up. Only what changed since "
         "the last build runs: nodes whose SQL, macros or seeds changed and those downstream of "
         "sources whose files changed (added models classify only themselves); with nothing "
-        "changed, dbt does not start.",
+        "changed, dbt does not start. One build of a database runs at a time: a second one "
+        "waits for the first (see --no-wait).",
     )
     parser.add_argument(
         "--full-refresh",
@@ -39,15 +40,33 @@ def register(commands: Subcommands) -> None:
         help="rebuild every node and reclassify every model (after labels or rules changed)",
     )
     parser.add_argument("--select", help="dbt node selection")
+    parser.add_argument(
+        "--no-wait",
+        action="store_true",
+        help="when another build of the same database is running (imagenet-errors build or a "
+        "plain dbt build), exit at once with code 2 instead of waiting for it",
+    )
     parser.set_defaults(handler=_run_build)
     summary = commands.add_parser("summary", help="print each model's errors by category")
     summary.set_defaults(handler=_run_summary)
 
 
 def _run_build(args: argparse.Namespace) -> None:
+    from ingest.core.errors import BadInput
+    from ingest.core.paths import data_root, predictions_dir
     from ingest.warehouse.build import build_warehouse
 
-    build_warehouse(full_refresh=args.full_refresh, select=args.select)
+    root = data_root()
+    if not root.is_dir():
+        raise BadInput(f"data root {root} does not exist (check --data-root)")
+    if not any(predictions_dir(root).glob("**/*.parquet")):
+        # A build of nothing would publish an empty dim_models beside stale marts.
+        raise BadInput(
+            f"no predictions under {predictions_dir(root)}: ingest some first "
+            "(`imagenet-errors predict`, `predictions import`, `predictions import-npz` "
+            "or `synth`), or check --data-root"
+        )
+    build_warehouse(full_refresh=args.full_refresh, select=args.select, wait=not args.no_wait)
 
 
 def _run_summary(args: argparse.Namespace) -> None:
@@ -57,9 +76,15 @@ def _run_summary(args: argparse.Namespace) -> None:
 def print_summary() -> None:
     import duckdb
 
+    from ingest.core.errors import BadInput
     from ingest.core.paths import database_path
 
-    with duckdb.connect(str(database_path()), read_only=True) as connection:
+    database = database_path()
+    if not database.is_file():
+        raise BadInput(
+            f"no warehouse at {database}: run `imagenet-errors build` first, or check --database"
+        )
+    with duckdb.connect(str(database), read_only=True) as connection:
         connection.sql(SUMMARY_QUERY).show(max_rows=1000, max_width=200)
         definitions = connection.execute(DEFINITIONS_QUERY).fetchone()
     if definitions:

@@ -9,13 +9,16 @@ them takes a local checkpoint instead of downloading (`--weights FILE`).
 from __future__ import annotations
 
 import difflib
+import pickle
 import re
+import zipfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import torch
 
+from ingest.core.errors import BadInput
 from ingest.predict import efficientnet_lite
 
 TORCHVISION_PREFIX = "torchvision:"
@@ -83,6 +86,8 @@ def _torchvision_names() -> frozenset[str]:
 def resolve(name: str, weights: Path | None = None) -> ModelSpec:
     if weights is not None and not weights.is_file():
         raise ModelError(f"weights file {weights} does not exist")
+    if weights is not None:
+        refuse_non_checkpoint(weights, name)
     if name in efficientnet_lite.VARIANTS:
         return ModelSpec(name, "efficientnet_lite", efficientnet_lite.timm_name(name), weights)
     if name.startswith(TORCHVISION_PREFIX):
@@ -160,6 +165,21 @@ def _torchvision_weights(spec: ModelSpec):
         return None
 
 
+def refuse_non_checkpoint(weights: Path, model_id: str) -> None:
+    """Refuse, before any work starts, a file torch.load cannot be reading.
+
+    A sniff of the first bytes: torch.save writes a zip archive, older torch a
+    pickle (protocol 2+, first byte 0x80). Loading proper happens in `load`.
+    """
+    with weights.open("rb") as handle:
+        head = handle.read(4)
+    if not (zipfile.is_zipfile(weights) or head[:1] == b"\x80"):
+        raise BadInput(
+            f"{weights}: not a checkpoint of {model_id} (first bytes {head!r}: "
+            "neither a torch.save zip archive nor a pickle)"
+        )
+
+
 def load(spec: ModelSpec) -> torch.nn.Module:
     """The classifier with its real weights, in eval mode."""
     import timm
@@ -178,9 +198,14 @@ def load(spec: ModelSpec) -> torch.nn.Module:
         if spec.source == "torchvision":
             return torchvision.models.get_model(spec.architecture, weights="DEFAULT").eval()
         return timm.create_model(spec.model_id, pretrained=True).eval()
-    except (OSError, RuntimeError, ValueError) as error:
+    except (OSError, RuntimeError, ValueError, EOFError, pickle.UnpicklingError) as error:
         if spec.weights is not None:
-            raise ModelError(f"cannot load {spec.weights} into {spec.model_id}: {error}") from error
+            # The first line only: torch's explanations run to a dozen lines.
+            reason = str(error).strip().splitlines()[0] if str(error).strip() else "empty file"
+            raise BadInput(
+                f"{spec.weights}: not a checkpoint of {spec.model_id} "
+                f"({type(error).__name__}: {reason})"
+            ) from error
         raise ModelError(
             f"cannot fetch pretrained weights for {spec.model_id} (model hubs are unreachable "
             f"offline: {type(error).__name__}); pass --weights FILE with a local checkpoint"

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ingest.core.errors import BadInput
 from ingest.core.paths import expert_mistakes_dir
 
 MISTAKES_FILES = ("vit3b_mistakes.json", "greedy_soups_mistakes.json")
 NON_PROTOTYPICAL = "Non-prototypical"
 
 
-class AnnotationError(RuntimeError):
+class AnnotationError(BadInput):
     """An expert annotation file is missing or not in the expected format."""
 
 

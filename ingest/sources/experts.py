@@ -36,8 +36,9 @@ def _expert_rows(path: Path) -> tuple[list[str], list[int], list[str], list[str]
     images, predictions, categories, severities = [], [], [], []
     for image, entry in sorted(read_mistakes(path).items()):
         where = f"{path}: {image}"
-        if "top_prediction" not in entry:
-            raise AnnotationError(f"{where} has no 'top_prediction'")
+        missing = [key for key in ("top_prediction", "failure category") if key not in entry]
+        if not isinstance(entry, dict) or missing:
+            raise AnnotationError(f"{where} has no {' or '.join(map(repr, missing))}")
         images.append(image)
         predictions.append(labels.parse_class_id(entry["top_prediction"], where))
         categories.append(str(entry["failure category"]))
@@ -101,11 +102,13 @@ def _ensure_labels(reviewed: set[str], shankar: Path | None, root: Path | None) 
 def import_experts(
     mistakes_dir: Path | None = None, shankar: Path | None = None, root: Path | None = None
 ) -> ExpertImport:
+    # Both files read and checked before either is written.
+    rows = {
+        MODEL_IDS[path.name]: _expert_rows(path) for path in locate_mistakes_files(mistakes_dir)
+    }
     written: list[Path] = []
     reviewed: set[str] = set()
-    for path in locate_mistakes_files(mistakes_dir):
-        model_id = MODEL_IDS[path.name]
-        images, predictions, categories, severities = _expert_rows(path)
+    for model_id, (images, predictions, categories, severities) in rows.items():
         written.append(write_predictions(model_id, images, [[p] for p in predictions], root=root))
         written.append(
             write_expert_categories(model_id, images, predictions, categories, severities, root)

@@ -17,6 +17,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ingest.core import schemas
+from ingest.core.errors import BadInput
 from ingest.core.parquet_io import write_parquet_atomically
 from ingest.core.paths import labels_dir
 from ingest.imagenet.metadata import (
@@ -31,7 +32,7 @@ SHANKAR_V3_SHA256 = "d5b2b6111fc9efea16aaebd21bc5a401d16ad18285d3fd99635d8b32ebd
 REAL_SHA256 = "d83e9bff374c631aae8439eb064c7019acc56e1b3bc3f56b8380c2a710b0220b"
 
 
-class LabelError(ValueError):
+class LabelError(BadInput):
     """A label file is malformed; the message names the file and the row."""
 
 
@@ -54,12 +55,37 @@ def parse_class_id(value: object, where: str) -> int:
     return class_id
 
 
-def read_table_rows(path: Path) -> list[dict[str, str]]:
-    """Rows of a CSV or Parquet file as strings, for uniform validation."""
-    if path.suffix == ".parquet":
-        return [{k: str(v) for k, v in row.items()} for row in pq.read_table(path).to_pylist()]
-    with path.open(newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
+def read_table_rows(path: Path, columns: Iterable[str] = ()) -> list[dict[str, str]]:
+    """Rows of a CSV or Parquet file as strings, for uniform validation.
+
+    Refuses a file that is not UTF-8 (CSV) or not Parquet, has no data rows, or
+    lacks one of `columns`.
+    """
+    try:
+        if path.suffix == ".parquet":
+            table = pq.read_table(path)
+            header = table.column_names
+            rows = [{k: str(v) for k, v in row.items()} for row in table.to_pylist()]
+        else:
+            with path.open(newline="", encoding="utf-8") as handle:
+                reader = csv.DictReader(handle)
+                rows = list(reader)
+                header = reader.fieldnames or []
+    except UnicodeDecodeError as error:
+        raise BadInput(
+            f"{path}: not UTF-8 text (byte {error.object[error.start]:#04x} at offset "
+            f"{error.start}); save it as UTF-8"
+        ) from None
+    except pa.ArrowInvalid as error:
+        raise BadInput(f"{path}: not a readable Parquet file ({error})") from None
+    missing = [column for column in columns if column not in header]
+    if not header:
+        raise BadInput(f"{path}: the file is empty")
+    if missing:
+        raise BadInput(f"{path}: no column {', '.join(missing)} (has {', '.join(header)})")
+    if not rows:
+        raise BadInput(f"{path}: a header and no rows")
+    return rows
 
 
 def write_image_labels(labels: Mapping[str, int], root: Path | None = None) -> Path:
@@ -76,12 +102,24 @@ def original_validation_labels(labels_file: Path | None = None) -> dict[str, int
     if labels_file is None:
         return validation_labels()
     if labels_file.suffix in (".csv", ".parquet"):
-        rows = read_table_rows(labels_file)
-        return {
-            row["image"]: parse_class_id(row["label"], f"{labels_file}:{line}")
-            for line, row in enumerate(rows, start=2)
-        }
-    lines = labels_file.read_text().split()
+        found: dict[str, int] = {}
+        first_row: dict[str, int] = {}
+        for line, row in enumerate(read_table_rows(labels_file, ("image", "label")), start=2):
+            where = f"{labels_file}:{line}"
+            image, label = row["image"], parse_class_id(row["label"], where)
+            if found.setdefault(image, label) != label:
+                raise LabelError(
+                    f"{where}: image {image} labelled {label}, but {found[image]} "
+                    f"on line {first_row[image]}"
+                )
+            first_row.setdefault(image, line)
+        return found
+    try:
+        lines = labels_file.read_text(encoding="utf-8").split()
+    except UnicodeDecodeError as error:
+        raise LabelError(f"{labels_file}: not UTF-8 text (offset {error.start})") from None
+    if not lines:
+        raise LabelError(f"{labels_file}: the file is empty")
     return {
         validation_image_name(index): parse_class_id(value, f"{labels_file}:{index + 1}")
         for index, value in enumerate(lines)
@@ -192,14 +230,20 @@ def real_as_annotations(labels: Mapping[str, list[int]]) -> tuple[dict, set[str]
 def csv_as_annotations(path: Path) -> dict[str, dict[str, list[int]]]:
     """A CSV/Parquet with columns image, label[, verdict]; one row per (image, class)."""
     annotations: dict[str, dict[str, list[int]]] = {}
-    for line, row in enumerate(read_table_rows(path), start=2):
+    verdicts: dict[tuple[str, int], tuple[str, int]] = {}
+    for line, row in enumerate(read_table_rows(path, ("image", "label")), start=2):
         where = f"{path}:{line}"
         if not row.get("image") or row.get("label") in (None, ""):
             raise LabelError(f"{where}: needs the columns image and label")
         verdict = (row.get("verdict") or "correct").strip().lower()
         if verdict not in schemas.VERDICTS:
             raise LabelError(f"{where}: verdict {verdict!r} is not one of {schemas.VERDICTS}")
-        annotations.setdefault(row["image"], {}).setdefault(verdict, []).append(
-            parse_class_id(row["label"], where)
-        )
+        image, class_id = row["image"], parse_class_id(row["label"], where)
+        earlier, earlier_line = verdicts.setdefault((image, class_id), (verdict, line))
+        if earlier != verdict:
+            raise LabelError(
+                f"{where}: image {image} class {class_id} is {verdict!r}, "
+                f"but {earlier!r} on line {earlier_line}"
+            )
+        annotations.setdefault(image, {}).setdefault(verdict, []).append(class_id)
     return annotations

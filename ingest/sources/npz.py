@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from ingest.core.errors import BadInput
 from ingest.imagenet.metadata import NUM_CLASSES, validation_image_name, validation_labels
 from ingest.sources.predictions import write_predictions
 
@@ -19,18 +20,27 @@ NUM_VALIDATION_IMAGES = 50_000
 def read_logits(path: Path, key: str | None = None) -> np.ndarray:
     try:
         archive = np.load(path)
-    except (OSError, ValueError) as error:
-        raise ValueError(f"{path}: not a readable .npz file ({error})") from error
+    except (OSError, ValueError, EOFError) as error:
+        raise BadInput(f"{path}: not a readable .npz file ({error})") from error
     names = list(archive.keys()) if hasattr(archive, "keys") else []
     if key is None:
         if len(names) != 1:
-            raise ValueError(f"{path}: holds arrays {names}; choose one with --key")
+            raise BadInput(f"{path}: holds arrays {names}; choose one with --key")
         key = names[0]
     if key not in names:
-        raise ValueError(f"{path}: no array {key!r} (has {names})")
+        raise BadInput(f"{path}: no array {key!r} (has {names})")
     logits = archive[key]
     if logits.shape != (NUM_VALIDATION_IMAGES, NUM_CLASSES):
-        raise ValueError(f"{path}:{key}: expected shape (50000, 1000), got {logits.shape}")
+        raise BadInput(f"{path}:{key}: expected shape (50000, 1000), got {logits.shape}")
+    if not np.issubdtype(logits.dtype, np.number):
+        raise BadInput(f"{path}:{key}: holds {logits.dtype} values, not numbers")
+    finite = np.isfinite(logits)
+    if not finite.all():
+        row, column = (int(i) for i in np.argwhere(~finite)[0])
+        raise BadInput(
+            f"{path}:{key}: logit [{row}, {column}] is {logits[row, column]} "
+            f"({int((~finite).sum())} values are NaN or infinite)"
+        )
     return logits
 
 

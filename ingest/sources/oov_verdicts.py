@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from ingest.core.errors import BadInput
 from ingest.core.parquet_io import write_parquet_atomically
 from ingest.core.paths import oov_dir
 from ingest.core.schemas import OOV_VERDICTS
@@ -32,10 +33,16 @@ def write_oov_verdicts(
 def import_oov_verdicts(path: Path, root: Path | None = None) -> Path:
     """A CSV/Parquet of image, class, is_oov -> `oov/imported.parquet`."""
     verdicts: dict[tuple[str, int], bool] = {}
-    for line, row in enumerate(read_table_rows(path), start=2):
+    lines: dict[tuple[str, int], int] = {}
+    for line, row in enumerate(read_table_rows(path, ("image", "class", "is_oov")), start=2):
         where = f"{path}:{line}"
         flag = str(row.get("is_oov", "")).strip().lower()
         if flag not in TRUE_VALUES + FALSE_VALUES:
-            raise ValueError(f"{where}: is_oov must be true or false, got {flag!r}")
-        verdicts[(row["image"], parse_class_id(row["class"], where))] = flag in TRUE_VALUES
+            raise BadInput(f"{where}: is_oov must be true or false, got {flag!r}")
+        case = (row["image"], parse_class_id(row["class"], where))
+        if verdicts.setdefault(case, flag in TRUE_VALUES) != (flag in TRUE_VALUES):
+            raise BadInput(
+                f"{where}: image {case[0]} class {case[1]} contradicts line {lines[case]}"
+            )
+        lines.setdefault(case, line)
     return write_oov_verdicts(verdicts, "imported", root)

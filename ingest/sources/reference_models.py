@@ -12,12 +12,14 @@ another local copy, checks each against its published sha256, and writes
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 
 import pyarrow as pa
 
 from ingest.core import schemas
 from ingest.core.checksums import sha256_of
+from ingest.core.errors import BadInput
 from ingest.core.parquet_io import write_parquet_atomically
 from ingest.core.paths import reference_study_dir, reference_tables_dir
 
@@ -36,7 +38,7 @@ SHA256 = {
 }
 
 
-class ReferenceDataError(ValueError):
+class ReferenceDataError(BadInput):
     """A reference file is missing, altered or malformed; the message names it."""
 
 
@@ -69,17 +71,19 @@ def _typed(value: str, field: pa.Field, where: str) -> object:
 
 
 def _read_rows(path: Path, schema: pa.Schema, fixed: dict[str, str]) -> list[dict[str, object]]:
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.DictReader(handle)
-        rows = []
-        for line, row in enumerate(reader, start=2):
-            named = {_column_name(key): value for key, value in row.items()} | fixed
-            missing = [field.name for field in schema if field.name not in named]
-            if missing:
-                raise ReferenceDataError(f"{path}:{line}: no column(s) {', '.join(missing)}")
-            rows.append(
-                {field.name: _typed(named[field.name], field, f"{path}:{line}") for field in schema}
-            )
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise ReferenceDataError(f"{path}: not UTF-8 text (offset {error.start})") from None
+    rows = []
+    for line, row in enumerate(csv.DictReader(io.StringIO(text, newline="")), start=2):
+        named = {_column_name(key): value for key, value in row.items()} | fixed
+        missing = [field.name for field in schema if field.name not in named]
+        if missing:
+            raise ReferenceDataError(f"{path}:{line}: no column(s) {', '.join(missing)}")
+        rows.append(
+            {field.name: _typed(named[field.name], field, f"{path}:{line}") for field in schema}
+        )
     return rows
 
 

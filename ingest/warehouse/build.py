@@ -30,6 +30,7 @@ from typing import Any
 from ingest.core.paths import data_root, database_path, working_database_path
 from ingest.warehouse.build_inputs import BuildInputs, current_inputs
 from ingest.warehouse.dbt_runner import DbtRun, run_dbt, target_dir
+from ingest.warehouse.lock import build_lock
 from ingest.warehouse.publish import hand_over
 
 # What production builds run; dbt's advice is to leave unit tests to
@@ -53,10 +54,26 @@ def build_warehouse(
     quiet: bool = False,
     work_dir: Path | None = None,
     dbt_vars: dict[str, Any] | None = None,
+    wait: bool = True,
 ) -> DbtRun:
-    started = time.perf_counter()
+    """Build what changed; while another build of `database` runs, wait (or, without
+    `wait`, raise ingest.warehouse.lock.BuildLocked before touching anything)."""
     root = root or data_root()
     database = database or database_path()
+    with build_lock(database, wait=wait):
+        return _build(root, database, full_refresh, select, quiet, work_dir, dbt_vars)
+
+
+def _build(
+    root: Path,
+    database: Path,
+    full_refresh: bool,
+    select: str | None,
+    quiet: bool,
+    work_dir: Path | None,
+    dbt_vars: dict[str, Any] | None,
+) -> DbtRun:
+    started = time.perf_counter()
     working = working_database_path(database)
     state = state_dir(database)
     # Moved aside first, so a failed build leaves no state and the next one

@@ -26,6 +26,7 @@ from ingest.core.paths import (
 )
 from ingest.warehouse import publish
 from ingest.warehouse.dbt_process import RUN_RESULTS_ENV
+from ingest.warehouse.lock import build_lock, child_environment
 
 
 class DbtError(RuntimeError):
@@ -75,9 +76,6 @@ def run_dbt(
         "DO_NOT_TRACK": "1",
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
     }
-    working = working_database_path(database)
-    marker = publish.publishable_marker(working)
-    marker.unlink(missing_ok=True)
     if hand_over:
         environment[publish.HAND_OVER_ENV] = "1"
     else:
@@ -94,16 +92,23 @@ def run_dbt(
         command.append("--no-write-json")
         target.mkdir(parents=True, exist_ok=True)
         environment[RUN_RESULTS_ENV] = str(target / "run_results.json")
-    started = time.perf_counter()
-    process = subprocess.Popen(command, env=environment, cwd=PROJECT_DIR)
-    # wait4 reports the peak memory of this child alone.
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        raise DbtError(
-            f"dbt {' '.join(arguments)} failed (exit {process.returncode}); see its output above"
-        )
-    if marker.exists():
-        publish.hand_over(working, database)
-        marker.unlink()
-    return DbtRun(time.perf_counter() - started, usage.ru_maxrss * 1024)
+    working = working_database_path(database)
+    marker = publish.publishable_marker(working)
+    # One build at a time (ingest/warehouse/lock.py): the dbt process inherits the lock.
+    with build_lock(database) as lock:
+        environment.update(child_environment(lock))
+        marker.unlink(missing_ok=True)
+        started = time.perf_counter()
+        process = subprocess.Popen(command, env=environment, cwd=PROJECT_DIR, pass_fds=(lock,))
+        # wait4 reports the peak memory of this child alone.
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            raise DbtError(
+                f"dbt {' '.join(arguments)} failed (exit {process.returncode}); "
+                "see its output above"
+            )
+        if marker.exists():
+            publish.hand_over(working, database)
+            marker.unlink()
+        return DbtRun(time.perf_counter() - started, usage.ru_maxrss * 1024)
