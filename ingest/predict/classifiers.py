@@ -32,6 +32,10 @@ class ModelError(RuntimeError):
     """A model cannot be resolved or loaded; the message says what to do."""
 
 
+class CheckpointError(ModelError, BadInput):
+    """A --weights file that does not load into its model: bad input, one line and exit 2."""
+
+
 @dataclass(frozen=True)
 class DataConfig:
     input_size: tuple[int, int, int]
@@ -202,9 +206,9 @@ def load(spec: ModelSpec) -> torch.nn.Module:
         if spec.weights is not None:
             # The first line only: torch's explanations run to a dozen lines.
             reason = str(error).strip().splitlines()[0] if str(error).strip() else "empty file"
-            raise BadInput(
-                f"{spec.weights}: not a checkpoint of {spec.model_id} "
-                f"({type(error).__name__}: {reason})"
+            raise CheckpointError(
+                f"cannot load {spec.weights} into {spec.model_id}: not a checkpoint of "
+                f"{spec.model_id} ({type(error).__name__}: {reason})"
             ) from error
         raise ModelError(
             f"cannot fetch pretrained weights for {spec.model_id} (model hubs are unreachable "
