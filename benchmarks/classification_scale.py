@@ -23,8 +23,8 @@ import duckdb
 from ingest.core.paths import working_database_path
 from ingest.synth.clip import synthesise_clip
 from ingest.synth.predictions import synthesise
-from ingest.warehouse.build import build_warehouse
-from ingest.warehouse.dbt_runner import DbtRun, target_dir
+from ingest.warehousing.build import build_warehouse
+from ingest.warehousing.dbt_runner import DbtRun, target_dir
 
 
 def build(root: Path, database: Path, scratch: Path, label: str) -> DbtRun:

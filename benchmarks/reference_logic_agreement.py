@@ -31,7 +31,7 @@ from oracle.rules import Oracle  # noqa: E402
 from ingest.core.paths import SEEDS_DIR  # noqa: E402
 from ingest.synth.clip import DIMENSION, synthesise_clip  # noqa: E402
 from ingest.synth.predictions import synthesise  # noqa: E402
-from ingest.warehouse.build import build_warehouse  # noqa: E402
+from ingest.warehousing.build import build_warehouse  # noqa: E402
 
 
 def main() -> int:

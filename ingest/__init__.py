@@ -9,7 +9,7 @@ The Python half of the project; the rules themselves are the dbt project
     clip/        CLIP embeddings, nearest reference images, proposal lemmas
     sources/     one writer per dbt source under the data root (predictions, labels,
                  npz, OOV verdicts, experts, reference models)
-    warehouse/   dbt runs, build selection, publishing the DuckDB file
+    warehousing/ dbt runs, build selection, publishing the DuckDB file
     reference/   agreement with the reference study (compare-reference)
     report/      the HTML report from the marts
     synth/       synthetic workloads for benchmarks and tests
@@ -18,7 +18,7 @@ The Python half of the project; the rules themselves are the dbt project
     core/        paths and data-root layout, Parquet schemas, atomic writes
 
 `cli` may import any package; the feature packages import `core`, `imagenet`
-and `sources` (and `clip`, `reference` and `demo` also `warehouse`); `core`
+and `sources` (and `clip`, `reference` and `demo` also `warehousing`); `core`
 and `imagenet` import no other package but `core`. tests/test_layout.py keeps it so.
 """
 

@@ -3,7 +3,7 @@
     the file readers open (IMAGENET_ERRORS_DB), after a command that changes data
     and only when every node of the run succeeded, so a failed build leaves the
     published file as it was. The checkpoint moves the write-ahead log into the
-    database file, which is then copied whole (ingest/warehouse/publish.py).
+    database file, which is then copied whole (ingest/warehousing/publish.py).
 -#}
 {% macro publish_warehouse(results) %}
     {{ return(adapter.dispatch('publish_warehouse', 'imagenet_errors')(results)) }}

@@ -17,7 +17,7 @@ from ingest.report.html import format_value
 from ingest.sources import reference_models
 from ingest.sources.experts import import_experts
 from ingest.sources.predictions import write_predictions
-from ingest.warehouse.dbt_runner import run_dbt
+from ingest.warehousing.dbt_runner import run_dbt
 
 pytestmark = pytest.mark.reference_data()
 

@@ -1,4 +1,4 @@
-"""One build at a time (ingest/warehouse/lock.py), whichever entry point started it.
+"""One build at a time (ingest/warehousing/lock.py), whichever entry point started it.
 
 A second `imagenet-errors build` or plain `dbt build` waits for the first and
 says so, or with `--no-wait` exits 2 in one line, touching none of the first's
@@ -21,8 +21,8 @@ from test_incremental import COMPARED, differences
 
 from ingest.core.paths import DATA_ROOT_ENV, DATABASE_ENV, PROJECT_DIR, working_database_path
 from ingest.synth.predictions import synthesise
-from ingest.warehouse import lock
-from ingest.warehouse.build import build_warehouse
+from ingest.warehousing import lock
+from ingest.warehousing.build import build_warehouse
 
 DBT = Path(sys.executable).with_name("dbt")
 CLI = [sys.executable, "-m", "ingest.cli"]
@@ -32,7 +32,7 @@ IMAGES = 300
 HOLDER = """
 import sys, time
 from pathlib import Path
-from ingest.warehouse import lock
+from ingest.warehousing import lock
 lock.acquire(Path(sys.argv[1]))
 print("locked", flush=True)
 time.sleep(600)
@@ -112,7 +112,7 @@ def test_a_second_taker_is_refused_or_waits_and_a_killed_holder_frees_it(tmp_pat
 
 def test_a_child_shares_the_lock_it_was_handed(tmp_path: Path) -> None:
     database = tmp_path / "warehouse.duckdb"
-    share = "import sys; from pathlib import Path; from ingest.warehouse import lock; "
+    share = "import sys; from pathlib import Path; from ingest.warehousing import lock; "
     share += "lock.acquire(Path(sys.argv[1]), wait=False); print('shared')"
     with lock.build_lock(database) as descriptor:
         child = subprocess.run(

@@ -18,7 +18,7 @@ from collections import Counter
 import pytest
 
 from ingest.core.paths import SEEDS_DIR
-from ingest.warehouse.dbt_runner import run_dbt, target_dir
+from ingest.warehousing.dbt_runner import run_dbt, target_dir
 
 PROJECT = "imagenet_errors"
 STAGING = "models/staging/"

@@ -13,7 +13,7 @@ import pytest
 from ingest.core.paths import DATA_ROOT_ENV, DATABASE_ENV, working_database_path
 from ingest.sources import labels
 from ingest.sources.predictions import write_predictions
-from ingest.warehouse.dbt_runner import run_dbt, target_dir
+from ingest.warehousing.dbt_runner import run_dbt, target_dir
 
 # Real errors of real models, one per category, as the reference classified
 # them (error_samples_dev.csv): image, original label, multi-labels, prediction.

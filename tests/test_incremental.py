@@ -13,8 +13,8 @@ import pytest
 
 from ingest.synth.clip import synthesise_clip
 from ingest.synth.predictions import synthesise
-from ingest.warehouse.build import build_warehouse
-from ingest.warehouse.dbt_runner import DbtError, run_dbt
+from ingest.warehousing.build import build_warehouse
+from ingest.warehousing.dbt_runner import DbtError, run_dbt
 
 # Open-world proposals for every pair, not only those on images with CLIP
 # embeddings (which the synthetic workload has): more pairs to compare.

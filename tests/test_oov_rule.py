@@ -21,7 +21,7 @@ from ingest.core import paths, schemas
 from ingest.core.parquet_io import write_parquet_atomically
 from ingest.sources import labels
 from ingest.sources.predictions import write_predictions
-from ingest.warehouse.dbt_runner import run_dbt
+from ingest.warehousing.dbt_runner import run_dbt
 
 IMAGE, LABEL, PREDICTION = "ILSVRC2012_val_00001409.JPEG", 872, 843
 CLIP_MODEL = "hand-made/test"

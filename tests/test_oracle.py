@@ -19,7 +19,7 @@ from oracle.rules import Oracle
 from ingest.core.paths import SEEDS_DIR
 from ingest.synth.clip import synthesise_clip
 from ingest.synth.predictions import synthesise
-from ingest.warehouse.build import build_warehouse
+from ingest.warehousing.build import build_warehouse
 
 MODELS, IMAGES = 5, 20_000
 # Narrow embeddings keep the build quick; the rules do not depend on the width.

@@ -28,8 +28,8 @@ import yaml
 from ingest.core.paths import DATABASE_ENV, PROJECT_DIR, working_database_path
 from ingest.sources import labels
 from ingest.sources.predictions import write_predictions
-from ingest.warehouse.dbt_runner import DbtError, run_dbt
-from ingest.warehouse.publish import PublishError, publish_database, publishable_marker
+from ingest.warehousing.dbt_runner import DbtError, run_dbt
+from ingest.warehousing.publish import PublishError, publish_database, publishable_marker
 
 # What `imagenet-errors build` runs.
 BUILD = ["build", "--exclude-resource-type", "unit_test"]

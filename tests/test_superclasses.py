@@ -22,7 +22,7 @@ from ingest.superclasses.definitions import (
 )
 from ingest.superclasses.reference_file import read_reference_definitions
 from ingest.superclasses.store import imported_path
-from ingest.warehouse.dbt_runner import run_dbt
+from ingest.warehousing.dbt_runner import run_dbt
 
 # A stand-in for the reference's superclasses.json (its own file is not public).
 STAND_IN = (

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from ingest.core.paths import PROJECT_DIR, working_database_path
-from ingest.warehouse import build as warehouse_build
-from ingest.warehouse import build_inputs
-from ingest.warehouse.dbt_runner import DbtRun
+from ingest.warehousing import build as warehouse_build
+from ingest.warehousing import build_inputs
+from ingest.warehousing.dbt_runner import DbtRun
 
 PREDICTIONS = "ingest.predictions"
 

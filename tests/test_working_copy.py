@@ -8,8 +8,8 @@ import duckdb
 import pytest
 
 from ingest.core.paths import DATABASE_ENV, working_database_path
-from ingest.warehouse import working_copy
-from ingest.warehouse.publish import hand_over
+from ingest.warehousing import working_copy
+from ingest.warehousing.publish import hand_over
 
 
 def make_database(path: Path, rows: int) -> None:

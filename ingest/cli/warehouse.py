@@ -54,7 +54,7 @@ def register(commands: Subcommands) -> None:
 def _run_build(args: argparse.Namespace) -> None:
     from ingest.core.errors import BadInput
     from ingest.core.paths import data_root, predictions_dir
-    from ingest.warehouse.build import build_warehouse
+    from ingest.warehousing.build import build_warehouse
 
     root = data_root()
     if not root.is_dir():

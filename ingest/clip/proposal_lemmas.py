@@ -16,7 +16,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ingest.core.paths import PROJECT_DIR, predictions_dir
-from ingest.warehouse.dbt_runner import run_dbt
+from ingest.warehousing.dbt_runner import run_dbt
 
 PROPOSAL_MODELS = ("int_oov_class_proposals", "int_oov_proposal_lemmas")
 

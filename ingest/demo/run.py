@@ -15,7 +15,7 @@ from ingest.core.paths import reference_study_dir
 from ingest.demo.reference import build_demo_reference_set
 from ingest.predict import classifiers, image_sets, inference
 from ingest.sources import labels, reference_models
-from ingest.warehouse.dbt_runner import run_dbt
+from ingest.warehousing.dbt_runner import run_dbt
 
 DEMO_MODELS = ("efficientnet_lite0", "efficientnet_lite1", "efficientnet_lite2")
 DEMO_CLIP_MODEL = "ViT-S-32-alt"

@@ -26,7 +26,7 @@ import duckdb
 from ingest.sources import labels
 from ingest.sources.oov_verdicts import write_oov_verdicts
 from ingest.sources.predictions import write_predictions
-from ingest.warehouse.dbt_runner import run_dbt
+from ingest.warehousing.dbt_runner import run_dbt
 
 # Reference category names -> ours.
 REFERENCE_CATEGORIES = {

@@ -3,7 +3,7 @@
 dbt runs in a child process: dbt-duckdb keeps its database open for the life of
 the process that ran it, which would lock the file against our own readers.
 It builds in the working database beside `database` and, when the run
-succeeded, publishes it as `database` (profiles.yml, ingest/warehouse/publish.py).
+succeeded, publishes it as `database` (profiles.yml, ingest/warehousing/publish.py).
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ from ingest.core.paths import (
     database_path,
     working_database_path,
 )
-from ingest.warehouse import publish
-from ingest.warehouse.dbt_process import RUN_RESULTS_ENV
-from ingest.warehouse.lock import build_lock, child_environment
+from ingest.warehousing import publish
+from ingest.warehousing.dbt_process import RUN_RESULTS_ENV
+from ingest.warehousing.lock import build_lock, child_environment
 
 
 class DbtError(RuntimeError):
@@ -64,7 +64,7 @@ def run_dbt(
     copies it back while dbt starts up). `work_dir` gives the run a private
     target and log folder, so runs on other databases may go on at the same time.
     Without `write_manifest`, dbt writes no manifest, only run_results.json
-    (ingest/warehouse/dbt_process.py).
+    (ingest/warehousing/dbt_process.py).
     """
     root = root or data_root()
     database = database or database_path()
@@ -81,7 +81,7 @@ def run_dbt(
     else:
         environment.pop(publish.HAND_OVER_ENV, None)
     target = target_dir(work_dir)
-    command = [sys.executable, "-m", "ingest.warehouse.dbt_process"]
+    command = [sys.executable, "-m", "ingest.warehousing.dbt_process"]
     if quiet:
         command.append("--quiet")
     command += [*arguments, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
@@ -94,7 +94,7 @@ def run_dbt(
         environment[RUN_RESULTS_ENV] = str(target / "run_results.json")
     working = working_database_path(database)
     marker = publish.publishable_marker(working)
-    # One build at a time (ingest/warehouse/lock.py): the dbt process inherits the lock.
+    # One build at a time (ingest/warehousing/lock.py): the dbt process inherits the lock.
     with build_lock(database) as lock:
         environment.update(child_environment(lock))
         marker.unlink(missing_ok=True)

@@ -3,8 +3,8 @@
 A plain `dbt build` rebuilds every view and table and reruns every test, about
 240 nodes, although adding a model changes only the nodes downstream of the
 predictions. After each successful build we keep dbt's manifest beside the
-working database (the file dbt builds in, see `ingest/warehouse/publish.py`) with the
-inputs dbt cannot compare (`ingest/warehouse/build_inputs.py`): the source files, the
+working database (the file dbt builds in, see `ingest/warehousing/publish.py`) with the
+inputs dbt cannot compare (`ingest/warehousing/build_inputs.py`): the source files, the
 data root, the variables. The next build selects the nodes whose code or seeds
 changed (dbt's `state:modified+`) and the nodes downstream of sources whose
 files changed; the others already hold what a rebuild would give. Without that
@@ -15,8 +15,8 @@ the comparison, dbt writes no manifest (the last one still describes the
 project), and with no source changed either dbt is not started at all.
 
 A successful build is published by handing the working file over (renamed to
-the published name once dbt has exited, ingest/warehouse/publish.py); the next dbt run
-starts from a copy of it (ingest/warehouse/working_copy.py).
+the published name once dbt has exited, ingest/warehousing/publish.py); the next dbt run
+starts from a copy of it (ingest/warehousing/working_copy.py).
 """
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ from pathlib import Path
 from typing import Any
 
 from ingest.core.paths import data_root, database_path, working_database_path
-from ingest.warehouse.build_inputs import BuildInputs, current_inputs
-from ingest.warehouse.dbt_runner import DbtRun, run_dbt, target_dir
-from ingest.warehouse.lock import build_lock
-from ingest.warehouse.publish import hand_over
+from ingest.warehousing.build_inputs import BuildInputs, current_inputs
+from ingest.warehousing.dbt_runner import DbtRun, run_dbt, target_dir
+from ingest.warehousing.lock import build_lock
+from ingest.warehousing.publish import hand_over
 
 # What production builds run; dbt's advice is to leave unit tests to
 # development and CI (bin/test runs them).
@@ -57,7 +57,7 @@ def build_warehouse(
     wait: bool = True,
 ) -> DbtRun:
     """Build what changed; while another build of `database` runs, wait (or, without
-    `wait`, raise ingest.warehouse.lock.BuildLocked before touching anything)."""
+    `wait`, raise ingest.warehousing.lock.BuildLocked before touching anything)."""
     root = root or data_root()
     database = database or database_path()
     with build_lock(database, wait=wait):
@@ -90,7 +90,7 @@ def _build(
     changed_sources = None
     command = list(BUILD_COMMAND)
     # A published database without a working one was handed over by the last
-    # build: dbt works on a copy of it (ingest/warehouse/working_copy.py).
+    # build: dbt works on a copy of it (ingest/warehousing/working_copy.py).
     built = working.exists() or database.exists()
     if full_refresh:
         command.append("--full-refresh")

@@ -8,7 +8,7 @@ The whole flow of `imagenet-errors build`, in one place:
       |  <name>_work.duckdb.dbt-state/ -> which nodes to select; with nothing
       |  changed, dbt is not started
       v
-    dbt_runner.run_dbt: a child process `python -m ingest.warehouse.dbt_process`
+    dbt_runner.run_dbt: a child process `python -m ingest.warehousing.dbt_process`
       |  with the data root and databases in its environment
       v
     dbt_process: starts working_copy.start_in_background (copies the published

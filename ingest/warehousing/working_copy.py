@@ -1,9 +1,9 @@
 """The working database dbt builds in, remade from the published one when missing.
 
 `imagenet-errors build` publishes by handing the working file over (renaming it
-to the published name, ingest/warehouse/publish.py), so the next dbt run finds none. Its
+to the published name, ingest/warehousing/publish.py), so the next dbt run finds none. Its
 working copy is then a copy of the published file, which holds the same build:
-- in a dbt process that `ingest.warehouse.dbt_runner` starts, the copy begins in the
+- in a dbt process that `ingest.warehousing.dbt_runner` starts, the copy begins in the
   background before dbt is even imported, and overlaps dbt's start-up (about
   3 s), which is longer than the copy (1 to 2 s at 1,000 models);
 - the publish plugin waits for it just before DuckDB opens the working file
@@ -21,7 +21,7 @@ import threading
 from pathlib import Path
 
 from ingest.core.paths import DATABASE_ENV, database_path, working_database_path
-from ingest.warehouse.publish import copy_whole
+from ingest.warehousing.publish import copy_whole
 
 _started: dict[Path, _Copy] = {}
 

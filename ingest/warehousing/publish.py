@@ -11,7 +11,7 @@ Two ways, one result:
   `dbt build` does.
 - `hand_over` renames the working file itself over the published one, after
   dbt exited: no copy. What `imagenet-errors build` does; the next dbt run
-  starts from a copy of the published file (ingest/warehouse/working_copy.py), made while
+  starts from a copy of the published file (ingest/warehousing/working_copy.py), made while
   dbt starts up. At 1,000 models the 1.4 GB copy and its fsync took 1.2 to
   2.5 s at the end of every build.
 """

@@ -1,13 +1,13 @@
-"""The dbt process `ingest.warehouse.dbt_runner` starts: dbt's command line, with two additions.
+"""The dbt process `ingest.warehousing.dbt_runner` starts: dbt's command line, with two additions.
 
 - The working copy starts before dbt is imported, to overlap dbt's start-up
-  (ingest/warehouse/working_copy.py).
+  (ingest/warehousing/working_copy.py).
 - With `--no-write-json`, dbt writes no artifacts: neither the manifest (1.7 MB
   of JSON, written twice a build, about 0.4 s here) nor run_results.json. When
   RUN_RESULTS_ENV names a file, the run's results are written there anyway:
   they are what callers read to see which nodes ran and how long each took.
 
-    python -m ingest.warehouse.dbt_process build --select ...   # as `dbt build --select ...`
+    python -m ingest.warehousing.dbt_process build --select ...   # as `dbt build --select ...`
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import sys
 
-from ingest.warehouse.working_copy import start_in_background
+from ingest.warehousing.working_copy import start_in_background
 
 RUN_RESULTS_ENV = "IMAGENET_ERRORS_RUN_RESULTS"
 

@@ -4,7 +4,7 @@ profiles.yml loads it with the published path in its config; the
 `publish_warehouse` macro calls `imagenet_errors_publish()` after a checkpoint,
 only when every node of the run succeeded. So a plain `dbt build` publishes as
 `imagenet-errors build` does: a plain build by a copy, `imagenet-errors build`
-by handing the working file over once dbt has exited (ingest/warehouse/publish.py).
+by handing the working file over once dbt has exited (ingest/warehousing/publish.py).
 It also takes the build lock, so that a plain dbt run waits for any other
 build of the same warehouse, and makes sure the working file exists before
 DuckDB opens it.
@@ -20,9 +20,9 @@ from dbt.adapters.duckdb.credentials import DuckDBCredentials
 from dbt.adapters.duckdb.plugins import BasePlugin
 from duckdb import DuckDBPyConnection
 
-from ingest.warehouse.lock import hold_until_exit
-from ingest.warehouse.publish import HAND_OVER_ENV, publish_database, publishable_marker
-from ingest.warehouse.working_copy import ensure_working_copy
+from ingest.warehousing.lock import hold_until_exit
+from ingest.warehousing.publish import HAND_OVER_ENV, publish_database, publishable_marker
+from ingest.warehousing.working_copy import ensure_working_copy
 
 FUNCTION = "imagenet_errors_publish"
 
@@ -38,10 +38,10 @@ class Plugin(BasePlugin):
     def update_connection_config(self, creds: DuckDBCredentials, config: dict[str, Any]) -> None:
         # Called just before DuckDB opens the working file. A plain dbt run takes
         # the build lock here and keeps it until it exits; one started by
-        # `imagenet-errors build` shares its parent's (ingest/warehouse/lock.py).
+        # `imagenet-errors build` shares its parent's (ingest/warehousing/lock.py).
         hold_until_exit(self.published)
         # The working file must exist by then when a build handed the last one
-        # over (ingest/warehouse/working_copy.py).
+        # over (ingest/warehousing/working_copy.py).
         ensure_working_copy(self.published, Path(creds.path))
 
     def configure_connection(self, conn: DuckDBPyConnection) -> None:
