@@ -15,9 +15,14 @@
                 cast(null as varchar) as file_name,
                 cast(null as bigint) as row_group_id,
                 cast(null as bigint) as row_group_num_rows,
+                cast(null as bigint) as column_id,
                 cast(null as varchar) as path_in_schema,
+                cast(null as varchar) as type,
                 cast(null as varchar) as stats_min_value,
-                cast(null as varchar) as stats_max_value
+                cast(null as varchar) as stats_max_value,
+                cast(null as bigint) as stats_null_count,
+                cast(null as bigint) as total_compressed_size,
+                cast(null as bigint) as total_uncompressed_size
             where false
         )
     {%- endset -%}
@@ -29,4 +34,38 @@
         {{ return(empty) }}
     {%- endif -%}
     {{ return("parquet_metadata('" ~ glob_path ~ "')") }}
+{% endmacro %}
+
+{#
+    The digest of its rows that our writers record in each file's footer
+    (ingest/core/parquet_io.py), per file of a source: none for files other
+    tools wrote. Empty when no file matches. DuckDB-specific, hence staging only.
+#}
+{% macro source_parquet_content_digests(source_name, table_name) %}
+    {%- set relation = source(source_name, table_name) -%}
+    {%- set empty -%}
+        (
+            select
+                cast(null as varchar) as file_name,
+                cast(null as varchar) as content_digest
+            where false
+        )
+    {%- endset -%}
+    {%- if not execute -%}
+        {{ return(empty) }}
+    {%- endif -%}
+    {%- set glob_path = source_parquet_node(source_name, table_name).meta.parquet_glob -%}
+    {%- if not parquet_files_exist(glob_path) -%}
+        {{ return(empty) }}
+    {%- endif -%}
+    {%- set recorded -%}
+        (
+            select
+                file_name,
+                decode(value) as content_digest
+            from parquet_kv_metadata('{{ glob_path }}')
+            where decode(key) = 'imagenet_errors.content_sha256'
+        )
+    {%- endset -%}
+    {{ return(recorded) }}
 {% endmacro %}

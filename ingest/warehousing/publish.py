@@ -42,6 +42,37 @@ def publishable_marker(working: Path) -> Path:
     return working.with_name(working.name + ".publishable")
 
 
+def published_state_marker(working: Path) -> Path:
+    """Says which state of the working file equals the published one (its size and
+    modification time when it was published or copied from it)."""
+    return working.with_name(working.name + ".published")
+
+
+def _file_state(path: Path) -> str:
+    status = path.stat()
+    return f"{status.st_size} {status.st_mtime_ns}\n"
+
+
+def mark_published(working: Path) -> None:
+    """Record that `working`, as it is now, holds what the published file holds."""
+    marker = published_state_marker(working)
+    temporary = marker.with_name(marker.name + ".tmp")
+    temporary.write_text(_file_state(working))
+    os.replace(temporary, marker)
+
+
+def holds_published_state(working: Path) -> bool:
+    """Whether `working` is unchanged since it was published or copied from the
+    published file. A build that failed, was killed or is still running leaves a
+    working file that holds more than any published build: the next build must
+    not start from it."""
+    marker = published_state_marker(working)
+    try:
+        return marker.read_text() == _file_state(working)
+    except OSError:
+        return False
+
+
 class PublishError(RuntimeError):
     """The working database cannot be published as it stands."""
 
@@ -64,6 +95,7 @@ def publish_database(working: Path, published: Path) -> Path:
     )
     with os.fdopen(descriptor, "wb") as target:
         copy_whole(source, target, Path(name), published)
+    mark_published(working)
     return published
 
 
@@ -83,6 +115,7 @@ def hand_over(working: Path, published: Path) -> Path:
     finally:
         os.close(descriptor)
     os.replace(working, published)
+    published_state_marker(working).unlink(missing_ok=True)
     _sync_folder(published.parent)
     return published
 

@@ -12,6 +12,11 @@ working copy is then a copy of the published file, which holds the same build:
 
 The copy is synced before it takes the working name: a crash leaves no
 half-copied working file, which DuckDB would open as a broken database.
+
+A working file that no longer holds a published state (a build failed, was
+killed, or another program wrote to it: `holds_published_state`) is discarded
+first. What it holds was never checked whole, and an incremental build that
+started from it would take those rows as done.
 """
 
 from __future__ import annotations
@@ -21,7 +26,12 @@ import threading
 from pathlib import Path
 
 from ingest.core.paths import DATABASE_ENV, database_path, working_database_path
-from ingest.warehousing.publish import copy_whole
+from ingest.warehousing.publish import (
+    copy_whole,
+    holds_published_state,
+    mark_published,
+    published_state_marker,
+)
 
 _started: dict[Path, _Copy] = {}
 
@@ -46,14 +56,25 @@ class _Copy(threading.Thread):
 
 
 def restore_working_copy(published: Path, working: Path) -> bool:
-    """Copy `published` to `working` when only the published file exists; True if it did."""
+    """Copy `published` to `working` unless `working` holds the published state
+    already; True if it copied. Called under the build lock."""
+    if working.exists() and not holds_published_state(working):
+        discard_unpublished(working)
     if working.exists() or not published.exists():
         return False
     # A fixed name: a copy that a killed process left behind is overwritten, not kept.
     temporary = working.with_name(working.name + ".copying")
     with published.open("rb") as source, temporary.open("wb") as target:
         copy_whole(source, target, temporary, working)
+    mark_published(working)
     return True
+
+
+def discard_unpublished(working: Path) -> None:
+    """Remove a working database that holds an unpublished state, and its log."""
+    for path in (working, working.with_name(working.name + ".wal")):
+        path.unlink(missing_ok=True)
+    published_state_marker(working).unlink(missing_ok=True)
 
 
 def start_in_background() -> None:

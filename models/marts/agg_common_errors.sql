@@ -4,7 +4,8 @@
 -- reference's common_error_samples. Incremental: a build that classified new
 -- models adds their errors to the cases they touch (delete+insert of those
 -- keys) instead of summing fifty million rows again; it is rebuilt whole when
--- its counts no longer add up to fct's (common_errors_refresh).
+-- its counts no longer add up to fct's (common_errors_refresh: a model
+-- rewritten or dropped) or its other inputs changed (inputs_fingerprint).
 {%- set refresh = common_errors_refresh(ref('fct_prediction_errors')) %}
 {%- set errors_to_count = {
     'add': 'classified_at = ' ~ run_started_timestamp(), 'none': 'false', 'full': 'true'
@@ -115,7 +116,8 @@ final as (
         error_pairs.error_severity,
         error_pairs.is_problematic,
         error_pairs.num_models + coalesce(counted_errors.num_models, 0) as num_models,
-        error_pairs.source_classified_at
+        error_pairs.source_classified_at,
+        '{{ inputs_fingerprint() }}' as inputs_fingerprint
 
     from error_pairs
     inner join classes as predicted

@@ -4,13 +4,15 @@
 -- accuracies are averaged per class of the original label, in percent.
 -- Rows are first counted per model, label class and group membership (a few
 -- million rows at 1,000 models), then spread over the groups. Incremental by
--- model, like fct_prediction_errors: a run summarises only models classified
--- since the last one.
+-- model, like fct_prediction_errors: a run summarises the models whose rows
+-- in fct_prediction_errors it does not hold (predictions_fingerprint), and
+-- drops those fct_prediction_errors no longer has.
 {{
     config(
         materialized='incremental',
         unique_key='model_id',
         incremental_strategy='delete+insert',
+        pre_hook="{{ drop_models_gone(ref('fct_prediction_errors')) }}",
     )
 }}
 
@@ -19,7 +21,7 @@ with
 prediction_errors as (
 
     select * from {{ ref('fct_prediction_errors') }}
-    where {{ models_to_refresh_filter('model_id') }}
+    where {{ models_to_refresh_filter(ref('fct_prediction_errors')) }}
 
 ),
 
@@ -62,6 +64,7 @@ class_counts as (
         count(case when prediction_errors.oov_check = 'not_evaluated' then 1 end)
             as num_oov_not_evaluated,
         max(prediction_errors.predictions_written_at) as predictions_written_at,
+        max(prediction_errors.predictions_fingerprint) as predictions_fingerprint,
         count(case when prediction_errors.is_imagenet_m then 1 end) as num_imagenet_m_samples,
         count(
             case
@@ -132,7 +135,8 @@ per_class as (
         sum(num_oov_not_evaluated) as num_oov_not_evaluated,
         sum(num_imagenet_m_samples) as num_imagenet_m_samples,
         sum(num_imagenet_m_errors) as num_imagenet_m_errors,
-        max(predictions_written_at) as predictions_written_at
+        max(predictions_written_at) as predictions_written_at,
+        max(predictions_fingerprint) as predictions_fingerprint
 
     from grouped
     group by model_id, class_group, label_class_id
@@ -169,7 +173,9 @@ final as (
         end as oov_check_status,
         cast(sum(num_imagenet_m_samples) as bigint) as num_imagenet_m_samples,
         cast(sum(num_imagenet_m_errors) as bigint) as num_imagenet_m_errors,
-        max(predictions_written_at) as predictions_written_at
+        max(predictions_written_at) as predictions_written_at,
+        max(predictions_fingerprint) as predictions_fingerprint,
+        '{{ inputs_fingerprint() }}' as inputs_fingerprint
 
     from per_class
     group by model_id, class_group

@@ -1,13 +1,17 @@
 -- One row per model and evaluated image: the top-1 prediction, whether it is
 -- right, and, when it is not, its error category with the evidence; on
 -- problematic images the status of the labels as well. Models are
--- classified incrementally: a build only classifies models whose predictions
--- are new or were rewritten since the last build.
+-- classified incrementally: a build classifies the models whose predictions
+-- are new or were rewritten (predictions_fingerprint) and drops those whose
+-- predictions are gone; it is rebuilt whole when any other input changed
+-- (inputs_fingerprint). A row that breaks what users rely on (a class out of
+-- range, a wrong prediction with no category) fails the insert itself.
 {{
     config(
         materialized='incremental',
         unique_key='model_id',
         incremental_strategy='delete+insert',
+        pre_hook="{{ drop_models_gone(ref('int_prediction_batches')) }}",
     )
 }}
 
@@ -16,7 +20,13 @@ with
 predictions as (
 
     select * from {{ ref('stg_ingest__predictions') }}
-    where {{ models_to_refresh_filter('model_id') }}
+    where {{ models_to_refresh_filter(ref('int_prediction_batches')) }}
+
+),
+
+prediction_batches as (
+
+    select * from {{ ref('int_prediction_batches') }}
 
 ),
 
@@ -60,8 +70,15 @@ classified as (
         end as is_multi_label_correct,
         evaluation_images.is_label_accepted,
         evaluation_images.has_accepted_label,
-        coalesce(error_categories.error_category, 'correct') as error_category,
-        coalesce(error_categories.error_severity, 'correct') as error_severity,
+        -- No decision for a wrong prediction stays null, and fails below.
+        case
+            when predictions.predicted_class_id = evaluation_images.label_class_id then 'correct'
+            else error_categories.error_category
+        end as error_category,
+        case
+            when predictions.predicted_class_id = evaluation_images.label_class_id then 'correct'
+            else error_categories.error_severity
+        end as error_severity,
         error_categories.shared_superclass,
         error_categories.similar_label_class_id,
         error_categories.cooccurring_label_class_id,
@@ -74,9 +91,12 @@ classified as (
         error_categories.oov_num_proposals,
         error_categories.oov_num_gate_neighbours,
         predictions.predictions_written_at,
+        prediction_batches.predictions_fingerprint,
         {{ run_started_timestamp() }} as classified_at
 
     from predictions
+    inner join prediction_batches
+        on predictions.model_id = prediction_batches.model_id
     inner join evaluation_images
         on predictions.image_id = evaluation_images.image_id
     left join error_categories
@@ -128,9 +148,28 @@ final as (
         oov_num_proposals,
         oov_num_gate_neighbours,
         predictions_written_at,
+        predictions_fingerprint,
+        '{{ inputs_fingerprint() }}' as inputs_fingerprint,
         classified_at
 
     from classified
+    where
+        {{ fail_when(
+            'predicted_class_id not between 0 and 999',
+            "'fct_prediction_errors: model ' || model_id || ' predicts class '"
+            ~ " || predicted_class_id || ' on ' || image_id || ', not a class index (0-999)'"
+        ) }}
+        and {{ fail_when(
+            'not predicted_probability between 0 and 1',
+            "'fct_prediction_errors: model ' || model_id || ' gives ' || image_id"
+            ~ " || ' the probability ' || predicted_probability || ', not in [0, 1]'"
+        ) }}
+        and {{ fail_when(
+            'error_category is null',
+            "'fct_prediction_errors: the wrong prediction of ' || model_id || ' on ' || image_id"
+            ~ " || ' has no error category: int_error_categories is behind it; build it too'"
+            ~ " || ' (dbt build --select +fct_prediction_errors)'"
+        ) }}
 
 )
 

@@ -1,17 +1,22 @@
 -- Every distinct wrong (image, predicted class) of any model on an evaluated
 -- image. The rules depend only on these, not on the model, so each is decided
 -- once however many models make the same mistake. Incremental: a run adds the
--- pairs of predictions written since the last run (`added_at` marks them, and
--- the rules classify only those).
+-- cases of the models fct_prediction_errors does not hold yet with their
+-- current predictions (predictions_fingerprint); `added_at` says which run
+-- added a case. Rebuilt whole when the labels change (inputs_fingerprint).
 {{ config(materialized='incremental') }}
+-- depends_on: {{ ref('int_prediction_batches') }}
 
-{%- set watermark = newest_value_held('predictions_written_at') %}
+{%- set classified = classified_models_relation() if is_incremental() else none %}
+{%- set new_models = models_to_refresh_filter(ref('int_prediction_batches'), held=classified)
+    if classified is not none else 'true' %}
 
 with
 
 predictions as (
 
     select * from {{ ref('stg_ingest__predictions') }}
+    where {{ new_models }}
 
 ),
 
@@ -36,14 +41,9 @@ distinct_predictions as (
 
     select
         image_id,
-        predicted_class_id,
-        max(predictions_written_at) as predictions_written_at
+        predicted_class_id
 
     from predictions
-    {% if watermark is not none %}
-        -- A literal, so the database skips Parquet row groups written before it.
-        where predictions_written_at > cast('{{ watermark }}' as timestamp with time zone)
-    {% endif %}
     group by image_id, predicted_class_id
 
 ),
@@ -61,8 +61,8 @@ final as (
         -- accepted labels' superclasses (int_rule_problematic_images).
         evaluation_images.is_problematic and not evaluation_images.is_label_accepted
             as is_checked_against_label,
-        distinct_predictions.predictions_written_at,
-        {{ run_started_timestamp() }} as added_at
+        {{ run_started_timestamp() }} as added_at,
+        '{{ inputs_fingerprint() }}' as inputs_fingerprint
 
     from distinct_predictions
     inner join evaluation_images

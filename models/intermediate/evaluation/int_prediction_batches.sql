@@ -1,7 +1,8 @@
--- One row per model with predictions: when its predictions were last written
--- and how many there are. Incremental models compare it with what they hold
--- to find the models to (re)classify. From the files' footers
--- (stg_ingest__prediction_files), not their rows.
+-- One row per model with predictions: when its predictions were last written,
+-- how many there are, and the fingerprint of their content. Incremental
+-- models compare the fingerprint with the one they hold to find the models to
+-- (re)classify, and the models they hold that are gone. From the files'
+-- footers (stg_ingest__prediction_files), not their rows.
 with
 
 prediction_files as (
@@ -10,7 +11,29 @@ prediction_files as (
 
 ),
 
-final as (
+model_files as (
+
+    select distinct
+        model_id,
+        file_content_digest
+
+    from prediction_files
+
+),
+
+fingerprints as (
+
+    select
+        model_id,
+        md5(string_agg(file_content_digest, ',' order by file_content_digest))
+            as predictions_fingerprint
+
+    from model_files
+    group by model_id
+
+),
+
+totals as (
 
     select
         model_id,
@@ -19,6 +42,20 @@ final as (
 
     from prediction_files
     group by model_id
+
+),
+
+final as (
+
+    select
+        totals.model_id,
+        totals.predictions_written_at,
+        totals.num_predictions,
+        fingerprints.predictions_fingerprint
+
+    from totals
+    inner join fingerprints
+        on totals.model_id = fingerprints.model_id
 
 )
 

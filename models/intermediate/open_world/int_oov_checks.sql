@@ -6,16 +6,14 @@
 -- 1,000 classes. Equal similarities (the same prompt text of two synsets) go
 -- to the first proposal in the reference's order, as its argmax does.
 -- Without embeddings the check is `not_evaluated`, never silently negative.
--- Incremental: a decision depends only on (image, prediction, label), so each
--- case is checked once, when it is added.
-{{ config(materialized='incremental') }}
+-- A table of the cases this build decides (int_undecided_error_cases): each
+-- case is checked once, and int_error_categories keeps the outcome.
 
 with
 
 gate as (
 
     select * from {{ ref('int_oov_gate') }}
-    {{- only_cases_added_this_run() }}
 
 ),
 

@@ -7,15 +7,13 @@
 -- superclass is a superclass of its own, so a neighbour of the predicted
 -- class itself always counts. The check scores proposals only for cases whose
 -- gate is open.
--- Incremental: a case is gated once, when it is added.
-{{ config(materialized='incremental') }}
+-- A table of the cases this build decides (int_undecided_error_cases).
 
 with
 
 error_cases as (
 
-    select * from {{ ref('int_error_cases') }}
-    {{- only_cases_added_this_run() }}
+    select * from {{ ref('int_undecided_error_cases') }}
 
 ),
 

@@ -13,7 +13,6 @@ with
 gate as (
 
     select * from {{ ref('int_oov_gate') }}
-    {{- only_cases_added_this_run() }}
 
 ),
 
@@ -93,7 +92,8 @@ final as (
         new_pairs.lemma,
         {{ embedding_similarity('image_embeddings.image_embedding', 'text_embeddings.lemma_embedding') }}
             as similarity,
-        {{ run_started_timestamp() }} as scored_at
+        {{ run_started_timestamp() }} as scored_at,
+        '{{ inputs_fingerprint() }}' as inputs_fingerprint
 
     from new_pairs
     inner join image_embeddings

@@ -13,8 +13,7 @@ with
 
 error_cases as (
 
-    select * from {{ ref('int_error_cases') }}
-    {{- only_cases_added_this_run() }}
+    select * from {{ ref('int_undecided_error_cases') }}
 
 ),
 
@@ -161,7 +160,8 @@ final as (
             when 3 then 'sibling'
             else 'ancestor'
         end as proposal_source,
-        {{ run_started_timestamp() }} as added_at
+        {{ run_started_timestamp() }} as added_at,
+        '{{ inputs_fingerprint() }}' as inputs_fingerprint
 
     from proposal_synsets
     inner join proposal_lemmas

@@ -4,12 +4,16 @@
 -- is not accepted: their predictions are checked against the label
 -- (int_rule_problematic_images) instead of the accepted labels' superclasses
 -- (int_rule_fine_grained); each case is in at most one of the two.
+-- Incremental: a build appends the decisions of the cases no build decided
+-- yet (int_undecided_error_cases), and it is rebuilt whole when the inputs of
+-- any rule changed (inputs_fingerprint).
+{{ config(materialized='incremental') }}
+
 with
 
 error_cases as (
 
-    select * from {{ ref('int_error_cases') }}
-    {{- only_cases_added_this_run() }}
+    select * from {{ ref('int_undecided_error_cases') }}
 
 ),
 
@@ -180,7 +184,8 @@ final as (
         oov_best_similarity,
         oov_num_proposals,
         oov_num_gate_neighbours,
-        {{ run_started_timestamp() }} as classified_at
+        {{ run_started_timestamp() }} as classified_at,
+        '{{ inputs_fingerprint() }}' as inputs_fingerprint
 
     from categorised
 

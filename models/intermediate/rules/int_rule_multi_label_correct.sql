@@ -4,8 +4,7 @@ with
 
 error_cases as (
 
-    select * from {{ ref('int_error_cases') }}
-    {{- only_cases_added_this_run() }}
+    select * from {{ ref('int_undecided_error_cases') }}
 
 ),
 
