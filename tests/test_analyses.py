@@ -18,6 +18,7 @@ from ingest.sources import reference_models
 from ingest.sources.experts import import_experts
 from ingest.sources.predictions import write_predictions
 from ingest.warehousing.dbt_runner import run_dbt
+from ingest.warehousing.publish import mark_published
 
 pytestmark = pytest.mark.reference_data()
 
@@ -219,10 +220,13 @@ def test_shared_error_marts_add_only_the_cases_new_models_touch(build) -> None:
     before = query(database, "select max(source_classified_at) from agg_common_errors")
     root = base / "data"
     # A mark that survives only if a build leaves the table alone. It goes
-    # into the working file, where dbt keeps the incremental state.
+    # into the working file, where dbt keeps the incremental state, which is
+    # then declared the published state (a build discards any other).
     marked = "select count(*) from agg_common_errors where multi_label_class_ids = 'kept'"
-    with duckdb.connect(str(working_database_path(database))) as connection:
+    working = working_database_path(database)
+    with duckdb.connect(str(working)) as connection:
         connection.execute("update agg_common_errors set multi_label_class_ids = 'kept'")
+    mark_published(working)
     run_dbt(["build", "--select", "+agg_class_error_profile"], root=root, database=database)
     assert query(database, marked) != [(0,)]
     with duckdb.connect(str(database), read_only=True) as connection:

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ingest.core.paths import DATA_ROOT_ENV, DATABASE_ENV, working_database_path
+from ingest.core.paths import DATA_ROOT_ENV, DATABASE_ENV
 from ingest.sources import labels
 from ingest.sources.predictions import write_predictions
 from ingest.warehousing.dbt_runner import run_dbt, target_dir
@@ -141,39 +141,42 @@ def test_adding_a_model_classifies_only_that_model(
     project: tuple[Path, Path], tmp_path: Path
 ) -> None:
     root, database = project
-    # Mark an existing row: an incremental build that recomputed it would erase the mark.
-    # The mark goes into the working database, which holds the incremental state.
-    with duckdb.connect(str(working_database_path(database))) as connection:
-        connection.execute(
-            "update fct_prediction_errors set shared_superclass = 'untouched' "
-            "where model_id = 'right_model'"
+
+    def classified_at() -> dict[str, object]:
+        return dict(
+            query(
+                database,
+                "select model_id, max(classified_at) from fct_prediction_errors group by 1",
+            )
         )
+
+    def build_after_predictions() -> None:
+        run_dbt(
+            ["run", "--select", "int_prediction_batches+"],
+            root=root,
+            database=database,
+            work_dir=tmp_path,
+        )
+
+    # A model classified again would carry this run's classified_at.
+    before = classified_at()
     write_model(root, "new_model", correct=False)
-    run_dbt(
-        ["run", "--select", "int_prediction_batches fct_prediction_errors"],
-        root=root,
-        database=database,
-        work_dir=tmp_path,
-    )
+    build_after_predictions()
     counts = dict(
         query(database, "select model_id, count(*) from fct_prediction_errors group by model_id")
     )
     assert counts == {"wrong_model": 7, "right_model": 7, "new_model": 7}
-    assert query(
-        database, "select count(*) from fct_prediction_errors where shared_superclass = 'untouched'"
-    ) == [(7,)]
+    after = classified_at()
+    assert {model: after[model] for model in before} == before
 
-    # Rewritten predictions are newer: that model, and only it, is classified again.
+    # Rewritten predictions: that model, and only it, is classified again.
     write_model(root, "right_model", correct=False)
-    run_dbt(
-        ["run", "--select", "int_prediction_batches fct_prediction_errors"],
-        root=root,
-        database=database,
-        work_dir=tmp_path,
-    )
-    assert query(
-        database, "select count(*) from fct_prediction_errors where shared_superclass = 'untouched'"
-    ) == [(0,)]
+    build_after_predictions()
+    again = classified_at()
+    assert again["right_model"] != after["right_model"]
+    assert {model: again[model] for model in ("wrong_model", "new_model")} == {
+        model: after[model] for model in ("wrong_model", "new_model")
+    }
     assert query(
         database,
         "select count(*) from fct_prediction_errors where "

@@ -26,8 +26,8 @@ def register(commands: Subcommands) -> None:
         "verified) and write them under the data root "
         "(superclasses/superclass_definitions.parquet), where the dbt project reads them "
         "instead of seeds/superclass_definitions.csv. Membership is computed by the same SQL "
-        "(int_superclass_members). Existing errors keep their category until "
-        "`imagenet-errors build --full-refresh`.",
+        "(int_superclass_members). The next `imagenet-errors build` reclassifies the errors "
+        "they touch.",
     )
     importing.add_argument("file", type=Path, help="superclasses.json or artefacts.tar.gz")
     importing.set_defaults(handler=_run_import)
@@ -66,7 +66,7 @@ def _run_import(args: argparse.Namespace) -> None:
     path = write_imported(loaded.definitions, loaded.description)
     print(
         f"imported {len(loaded.definitions)} superclasses from {loaded.description} to {path}; "
-        "run `imagenet-errors build --full-refresh` to reclassify the errors already built"
+        "the next `imagenet-errors build` reclassifies the errors already built"
     )
 
 
