@@ -7,35 +7,77 @@ nothing to do and does not start dbt), and prints rows classified, wall time,
 peak memory of the dbt process and rows per second. Then adds one model to the
 largest build and times the incremental build that classifies it.
 
+With `--baseline DIR` (another checkout of the project with its own `.venv`,
+e.g. `git worktree add DIR main` and `DIR/bin/setup`), every build is run
+twice on the same files, by that checkout's code and by this one's, one after
+the other, and each line prints both and their ratio: timings on a shared
+machine drift from day to day, a ratio in one run does not.
+
     python benchmarks/classification_scale.py [--models 10 100 1000] [--images 50000]
-        [--no-embeddings] [--work-dir DIR]
+        [--no-embeddings] [--work-dir DIR] [--baseline DIR]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import shutil
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
 import duckdb
 
-from ingest.core.paths import working_database_path
+from ingest.core.paths import PROJECT_DIR, working_database_path
 from ingest.synth.clip import synthesise_clip
 from ingest.synth.predictions import synthesise
 from ingest.warehousing.build import build_warehouse
 from ingest.warehousing.dbt_runner import DbtRun, target_dir
 
+# What `imagenet-errors build` runs, in the Python of a given checkout: the
+# benchmark's own one, or the baseline's (whose code may differ in anything
+# but this entry point).
+_DRIVER = """
+import json, sys
+from pathlib import Path
+from ingest.warehousing.build import build_warehouse
+root, database, scratch = map(Path, sys.argv[1:4])
+run = build_warehouse(root=root, database=database, quiet=True, work_dir=scratch)
+print(json.dumps([run.wall_seconds, run.peak_memory_bytes, run.started]))
+"""
 
-def build(root: Path, database: Path, scratch: Path, label: str) -> DbtRun:
-    # Exactly what `imagenet-errors build` runs.
-    run = build_warehouse(root=root, database=database, quiet=True, work_dir=scratch)
+
+def build(
+    root: Path, database: Path, scratch: Path, label: str, project: Path | None = None
+) -> DbtRun:
+    if project is None:
+        run = build_warehouse(root=root, database=database, quiet=True, work_dir=scratch)
+    else:
+        run = _build_in(project, root, database, scratch)
     # dbt's timing of every node, kept per build for a look at where the time went.
     results = target_dir(scratch) / "run_results.json"
     if results.exists():
         shutil.copy2(results, scratch / f"run_results_{label}.json")
         results.unlink()
     return run
+
+
+def _build_in(project: Path, root: Path, database: Path, scratch: Path) -> DbtRun:
+    python = project / ".venv" / "bin" / "python"
+    environment = dict(os.environ, PYTHONPATH=str(project))
+    interpreter = str(python if python.exists() else sys.executable)
+    done = subprocess.run(
+        [interpreter, "-c", _DRIVER, str(root), str(database), str(scratch)],
+        cwd=project,
+        env=environment,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    wall_seconds, peak_memory_bytes, started = json.loads(done.stdout.strip().splitlines()[-1])
+    return DbtRun(wall_seconds, peak_memory_bytes, started)
 
 
 def rows(database: Path, models: int | None = None) -> int:
@@ -53,7 +95,36 @@ def line(label: str, run: DbtRun, classified: int | None = None) -> str:
     rate = f"{classified / run.wall_seconds:>12,.0f} rows/s" if classified else ""
     count = f"{classified:>12,} rows" if classified is not None else " " * 17
     memory = f"{run.peak_memory_bytes / 2**30:5.2f} GB peak" if run.started else "dbt not started"
-    return f"  {label:<24}{count}  {run.wall_seconds:7.1f} s  {memory}  {rate}"
+    return f"  {label:<34}{count}  {run.wall_seconds:7.1f} s  {memory}  {rate}"
+
+
+def compared(label: str, baseline: DbtRun, ours: DbtRun, classified: int | None = None) -> str:
+    ratio = f"{ours.wall_seconds / baseline.wall_seconds:6.2f}x" if baseline.wall_seconds else ""
+    return (
+        line(f"{label}, baseline", baseline, classified)
+        + "\n"
+        + line(f"{label}, this", ours, classified)
+        + f"\n  {'':<34}{'':17}  ratio {ratio} (this / baseline wall time)"
+    )
+
+
+def builds(
+    root: Path, database: Path, base: Path, label: str, baseline: Path | None
+) -> tuple[DbtRun | None, DbtRun]:
+    """This checkout's build of `database`, and first the baseline's of its own copy."""
+    before = None
+    if baseline is not None:
+        other = database.with_name(f"{database.stem}_baseline.duckdb")
+        before = build(root, other, base, f"{label}_baseline", project=baseline)
+    ours = build(root, database, base, label, project=PROJECT_DIR if baseline else None)
+    return before, ours
+
+
+def report(label: str, runs: tuple[DbtRun | None, DbtRun], classified: int | None = None) -> str:
+    baseline, ours = runs
+    if baseline is None:
+        return line(label, ours, classified)
+    return compared(label, baseline, ours, classified)
 
 
 def main() -> None:
@@ -73,28 +144,36 @@ def main() -> None:
         action="store_true",
         help="no synthetic CLIP data: the open-world rule reports every case not evaluated",
     )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="another checkout of the project (with its .venv): run every build with its "
+        "code too and print the ratio",
+    )
     args = parser.parse_args()
+    baseline = args.baseline.resolve() if args.baseline else None
     with tempfile.TemporaryDirectory() as temporary:
         base = args.work_dir or Path(temporary)
         largest = None
         for count in args.models:
             root, database = base / f"n{count}", base / f"n{count}.duckdb"
-            database.unlink(missing_ok=True)
-            working_database_path(database).unlink(missing_ok=True)
+            for path in (database, database.with_name(f"{database.stem}_baseline.duckdb")):
+                path.unlink(missing_ok=True)
+                working_database_path(path).unlink(missing_ok=True)
             synthesise(count, args.images, root, progress=False)
             if not args.no_embeddings:
                 synthesise_clip(args.images, root, progress=False)
-            print(f"N = {count} models x {args.images:,} images")
-            cold = build(root, database, base, f"n{count}_cold")
-            print(line("cold (new database)", cold, rows(database, count)))
-            warm = build(root, database, base, f"n{count}_warm")
-            print(line("warm (nothing new)", warm))
+            print(f"N = {count} models x {args.images:,} images", flush=True)
+            cold = builds(root, database, base, f"n{count}_cold", baseline)
+            print(report("cold (new database)", cold, rows(database, count)), flush=True)
+            warm = builds(root, database, base, f"n{count}_warm", baseline)
+            print(report("warm (nothing new)", warm), flush=True)
             largest = (count, root, database)
         count, root, database = largest
         synthesise(1, args.images, root, first_model=count, progress=False)
         before = rows(database, count)
-        added = build(root, database, base, f"n{count}_plus_one")
-        print(line(f"N = {count} + 1 model", added, rows(database, count + 1) - before))
+        added = builds(root, database, base, f"n{count}_plus_one", baseline)
+        print(report(f"N = {count} + 1 model", added, rows(database, count + 1) - before))
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ import pytest
 
 from ingest.core.paths import DATABASE_ENV, working_database_path
 from ingest.warehousing import working_copy
-from ingest.warehousing.publish import hand_over
+from ingest.warehousing.publish import hand_over, holds_published_state, publish_database
 
 
 def make_database(path: Path, rows: int) -> None:
@@ -35,6 +35,28 @@ def test_hand_over_renames_and_the_copy_comes_back(tmp_path: Path) -> None:
     # Either file exists already: nothing to do.
     assert not working_copy.restore_working_copy(published, working)
     assert not working_copy.restore_working_copy(tmp_path / "none.duckdb", tmp_path / "x.duckdb")
+
+
+def test_a_working_file_that_left_the_published_state_is_discarded(tmp_path: Path) -> None:
+    """A build that failed or was killed wrote rows no published build checked:
+    the next one starts from the published file, never from those."""
+    published = tmp_path / "w.duckdb"
+    working = working_database_path(published)
+    make_database(working, 10)
+    publish_database(working, published)
+    assert holds_published_state(working)
+    assert not working_copy.restore_working_copy(published, working)
+    with duckdb.connect(str(working)) as connection:
+        connection.execute("insert into t select 99")
+    assert not holds_published_state(working)
+    assert working_copy.restore_working_copy(published, working)
+    assert count_rows(working) == 10 and holds_published_state(working)
+    # Nothing was ever published: the next build starts from nothing.
+    published.unlink()
+    with duckdb.connect(str(working)) as connection:
+        connection.execute("insert into t select 99")
+    assert not working_copy.restore_working_copy(published, working)
+    assert not working.exists()
 
 
 def test_a_copy_a_killed_process_left_is_overwritten(tmp_path: Path) -> None:

@@ -37,7 +37,8 @@ def register(commands: Subcommands) -> None:
     parser.add_argument(
         "--full-refresh",
         action="store_true",
-        help="rebuild every node and reclassify every model (after labels or rules changed)",
+        help="rebuild every node and reclassify every model; never needed for correctness: "
+        "changed labels, rules, superclasses or embeddings are picked up by any build",
     )
     parser.add_argument("--select", help="dbt node selection")
     parser.add_argument(
