@@ -13,8 +13,10 @@ training row the current superclasses get wrong:
 - an fg-OOV row whose open-world proposals differ: its count minus what the
   prediction, its siblings and ancestors propose is the lemma count of the
   prediction's superclass mates, and its top-5 classes are mates. Add a
-  missing top-5 class, join a superclass that makes up the count exactly, or
-  take out a mate (or the prediction) when there are too many.
+  missing top-5 class, join a superclass that makes up the count exactly (only
+  one the prediction looks like, by the classifier rows' cosine: many groups
+  have the right count), or take out a mate (or the prediction) when there
+  are too many.
 
 An edit is kept when it makes at least `min_gain` more training rows agree
 (categories and proposals, a row each) than it breaks; the best edit goes
