@@ -9,7 +9,7 @@ import pytest
 
 from ingest.reference.compare import Sample, classify_samples, read_samples
 from ingest.reference.folds import cross_validate, fold_of
-from ingest.reference.refine import MIN_JOIN_SIMILARITY, Refiner, refine_prior, render
+from ingest.reference.refine import MIN_JOIN_SIMILARITY, Refiner, _State, refine_prior, render
 from ingest.reference.replay import Replay
 from ingest.superclasses import taxonomy
 from ingest.superclasses.definitions import DefinitionsError, read_seed
@@ -147,3 +147,16 @@ def test_a_proposal_count_alone_joins_only_a_superclass_that_looks_alike(
     soup_bowl, whippet = 809, 172
     assert not refiner._looks_like(soup_bowl, pigs)
     assert refiner._looks_like(whippet, hounds)
+
+
+def test_a_new_superclass_is_named_after_what_its_classes_are() -> None:
+    refiner = Refiner(Replay([_sample("ILSVRC2012_val_00000001.JPEG", 178, (172,), "fg")]), [])
+    state = _State({}, refiner.lemma_counts)
+    cleaver, hatchet, shoji, sliding_door = 499, 596, 789, 799
+    # The nearest synset above both when it says something ...
+    assert refiner._new_name(state, cleaver, hatchet) == "edge_tool"
+    # ... else their own hypernyms (`artifact` is above a shoji and a sliding door).
+    assert refiner._new_name(state, shoji, sliding_door) == "door_and_screen"
+    # ... or when a superclass has that name already.
+    state.apply((("edge_tool", cleaver, True),))
+    assert refiner._new_name(state, cleaver, hatchet) == "ax_and_knife"

@@ -28,9 +28,10 @@ remain, then single classes.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ingest.reference.compare import REFERENCE_CATEGORIES, Sample
 from ingest.reference.replay import Replay
@@ -45,6 +46,9 @@ Change = tuple[str, int, bool]  # (superclass, class, add?)
 # mean cosine with 5 random classes (0.056), and below all but 5 % of the
 # prior's classes with their own superclass (median 0.16).
 MIN_JOIN_SIMILARITY = 0.05
+# A new superclass is named after the nearest synset above both its classes
+# unless more classes than this are below it (`artifact`, `instrumentality`).
+MAX_NAMING_CLASSES = 40
 # One edit: a change, or two when it starts a new superclass of a pair.
 Edit = tuple[Change, ...]
 
@@ -264,16 +268,39 @@ class Refiner:
         return bool(others) and float(self.similarity[c, others].mean()) >= self.min_join_similarity
 
     def _new_name(self, state: _State, a: int, b: int) -> str:
-        """A new superclass of two classes is named after their nearest common synset."""
+        """A new superclass of two classes is named after their nearest common synset.
+
+        When that synset is too general to say anything (`artifact` above a shoji
+        and a sliding door), or names a superclass already, the name joins the
+        two classes' own hypernyms instead (`door_and_screen`): what the classes
+        are, not which they are.
+        """
         wnids = self.classes.class_wnids
         ancestors = self.replay.synset_ancestors
         common = ancestors[wnids[a]].keys() & ancestors[wnids[b]].keys()
         nearest = min(common, key=lambda w: (ancestors[wnids[a]][w] + ancestors[wnids[b]][w], w))
-        base = self.classes.synset_lemmas[nearest][0].lower().replace("-", "_").replace("'", "")
+        base = self._lemma_name(nearest)
+        if self._classes_below[nearest] > MAX_NAMING_CLASSES or state.groups.get(base):
+            parents = sorted({self._lemma_name(self._parent(wnids[c])) for c in (a, b)})
+            base = "_and_".join(parents)
         name, suffix = base, 2
         while state.groups.get(name):
             name, suffix = f"{base}_{suffix}", suffix + 1
         return name
+
+    def _lemma_name(self, wnid: str) -> str:
+        return self.classes.synset_lemmas[wnid][0].lower().replace("-", "_").replace("'", "")
+
+    def _parent(self, wnid: str) -> str:
+        """The nearest hypernym (the first by id when there are several)."""
+        above = self.replay.synset_ancestors[wnid]
+        return min((w for w, d in above.items() if d == 1), default=wnid)
+
+    @cached_property
+    def _classes_below(self) -> Counter[str]:
+        return Counter(
+            w for c in self.classes.class_wnids.values() for w in self.replay.synset_ancestors[c]
+        )
 
     def likeness(self, state: _State, edit: Edit) -> float:
         """How much more alike each superclass's classes look after the edit (tie-breaker)."""
