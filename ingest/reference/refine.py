@@ -41,6 +41,9 @@ from ingest.superclasses.similarity import class_similarity
 
 Change = tuple[str, int, bool]  # (superclass, class, add?)
 
+# One edit: a change, or two when it starts a new superclass of a pair.
+Edit = tuple[Change, ...]
+
 # The mean classifier-row cosine a class needs with a superclass's classes to
 # join it on a proposal count alone: about the 99th percentile of a class's
 # mean cosine with 5 random classes (0.056), and below all but 5 % of the
@@ -49,8 +52,6 @@ MIN_JOIN_SIMILARITY = 0.05
 # A new superclass is named after the nearest synset above both its classes
 # unless more classes than this are below it (`artifact`, `instrumentality`).
 MAX_NAMING_CLASSES = 40
-# One edit: a change, or two when it starts a new superclass of a pair.
-Edit = tuple[Change, ...]
 
 
 @dataclass
