@@ -9,9 +9,10 @@ import pytest
 
 from ingest.reference.compare import Sample, classify_samples, read_samples
 from ingest.reference.folds import cross_validate, fold_of
-from ingest.reference.refine import refine_prior, render
+from ingest.reference.refine import MIN_JOIN_SIMILARITY, Refiner, _State, refine_prior, render
 from ingest.reference.replay import Replay
-from ingest.superclasses.definitions import read_seed
+from ingest.superclasses import taxonomy
+from ingest.superclasses.definitions import DefinitionsError, read_seed
 from ingest.superclasses.membership import ClassLemmas
 from ingest.superclasses.prior import read_prior
 
@@ -111,3 +112,51 @@ def test_cross_validation_holds_out_every_row_once() -> None:
     assert validation.pooled.agreeing == len(samples)
     with pytest.raises(ValueError, match="at least 2"):
         cross_validate(samples, prior, folds=1)
+
+
+def test_a_why_cut_short_by_a_comma_is_refused(tmp_path: Path) -> None:
+    # Unquoted, the comma ends the `why` in a flow mapping: "Spiders" would be all.
+    prior = tmp_path / "prior.yml"
+    prior.write_text("arachnid: {why: Spiders, ticks., lemmas: [arachnid]}\n")
+    with pytest.raises(DefinitionsError, match="quote a `why`"):
+        read_prior(prior)
+    prior.write_text('arachnid: {why: "Spiders, ticks.", lemmas: [arachnid]}\n')
+    assert read_prior(prior).rationales == {"arachnid": "Spiders, ticks."}
+
+
+def test_the_seed_is_a_named_taxonomy_with_a_rationale_each(classes: ClassLemmas) -> None:
+    seed = read_seed()
+    assert 100 <= len(seed) <= 250
+    assert not [name for name in seed if "_or_" in name]
+    found = taxonomy.entries(read_prior(), seed, classes)
+    assert [e.name for e in found] == sorted(seed)
+    assert all(e.rationale and e.classes for e in found)
+    # Most superclasses are the prior's, not pairs the refinement started.
+    assert sum(e.rationale != taxonomy.NEW_GROUP for e in found) >= 0.8 * len(found)
+    # The generated table the README points to is current.
+    assert taxonomy.TAXONOMY_FILE.read_text(encoding="utf-8") == taxonomy.current_text()
+
+
+def test_a_proposal_count_alone_joins_only_a_superclass_that_looks_alike(
+    classes: ClassLemmas,
+) -> None:
+    refiner = Refiner(Replay([_sample("ILSVRC2012_val_00000001.JPEG", 178, (172,), "fg")]), [])
+    assert refiner.min_join_similarity == MIN_JOIN_SIMILARITY
+    pigs = set(classes.predicate_members(("swine",)))
+    hounds = set(classes.predicate_members(("greyhound",))) | {176}  # and Saluki
+    soup_bowl, whippet = 809, 172
+    assert not refiner._looks_like(soup_bowl, pigs)
+    assert refiner._looks_like(whippet, hounds)
+
+
+def test_a_new_superclass_is_named_after_what_its_classes_are() -> None:
+    refiner = Refiner(Replay([_sample("ILSVRC2012_val_00000001.JPEG", 178, (172,), "fg")]), [])
+    state = _State({}, refiner.lemma_counts)
+    cleaver, hatchet, shoji, sliding_door = 499, 596, 789, 799
+    # The nearest synset above both when it says something ...
+    assert refiner._new_name(state, cleaver, hatchet) == "edge_tool"
+    # ... else their own hypernyms (`artifact` is above a shoji and a sliding door).
+    assert refiner._new_name(state, shoji, sliding_door) == "door_and_screen"
+    # ... or when a superclass has that name already.
+    state.apply((("edge_tool", cleaver, True),))
+    assert refiner._new_name(state, cleaver, hatchet) == "ax_and_knife"

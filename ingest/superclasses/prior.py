@@ -27,6 +27,13 @@ def read_prior(path: Path = PRIOR_FILE) -> Prior:
     for name, entry in document.items():
         if not isinstance(entry, dict) or not entry.get("why") or not entry.get("lemmas"):
             raise DefinitionsError(f"{path}: superclass {name!r} needs `why` and `lemmas`")
+        if extra := sorted(str(key) for key in entry if key not in ("why", "lemmas")):
+            # In a flow mapping an unquoted comma ends the `why`: the rest of the
+            # sentence becomes keys, and the rationale would be cut short silently.
+            raise DefinitionsError(
+                f"{path}: superclass {name!r}: unexpected keys {', '.join(extra)} "
+                "(quote a `why` that holds a comma)"
+            )
         predicates = []
         for predicate in entry["lemmas"]:
             lemmas = (predicate,) if isinstance(predicate, str) else tuple(predicate)
