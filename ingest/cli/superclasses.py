@@ -104,7 +104,9 @@ def _run_refine(args: argparse.Namespace) -> None:
     refined = refine_prior(prior.definitions, Replay(samples), samples)
     write_seed(refined.definitions, args.output)
     for name in refined.definitions:
-        why = prior.rationales.get(name, "new: two classes the samples pair")
+        why = prior.rationales.get(
+            name, "started by the refinement: classes the samples pair that no prior group holds"
+        )
         note = refined.notes.get(name)
         print(f"{name}: {why}" + (f" [refined: {note}]" if note else ""))
     print(f"{len(refined.definitions)} superclasses written to {args.output}", file=sys.stderr)
