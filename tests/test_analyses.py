@@ -214,6 +214,11 @@ def test_reference_models_refuse_an_altered_file(tmp_path: Path) -> None:
         reference_models.import_reference_models(tmp_path, verify=False, root=tmp_path / "data")
 
 
+# The shared-error marts and what must agree with them before a build is
+# published (the per-model summary counts the same rows of fct).
+SHARED_MARTS = ["build", "--select", "+agg_class_error_profile", "+agg_model_error_summary"]
+
+
 def test_shared_error_marts_add_only_the_cases_new_models_touch(build) -> None:
     """Runs last: it adds a model to the module's build."""
     base, database = build
@@ -227,7 +232,7 @@ def test_shared_error_marts_add_only_the_cases_new_models_touch(build) -> None:
     with duckdb.connect(str(working)) as connection:
         connection.execute("update agg_common_errors set multi_label_class_ids = 'kept'")
     mark_published(working)
-    run_dbt(["build", "--select", "+agg_class_error_profile"], root=root, database=database)
+    run_dbt(SHARED_MARTS, root=root, database=database)
     assert query(database, marked) != [(0,)]
     with duckdb.connect(str(database), read_only=True) as connection:
         images, classes = zip(
@@ -238,7 +243,7 @@ def test_shared_error_marts_add_only_the_cases_new_models_touch(build) -> None:
             strict=True,
         )
     write_predictions("vit3b_again", list(images), [[c] for c in classes], root=root)
-    run_dbt(["build", "--select", "+agg_class_error_profile"], root=root, database=database)
+    run_dbt(SHARED_MARTS, root=root, database=database)
     assert query(database, "select max(source_classified_at) from agg_common_errors") > before
     # Only the cases the new model's mistakes touch were rewritten.
     assert query(database, marked) == query(
