@@ -4,15 +4,19 @@
 -- accuracies are averaged per class of the original label, in percent.
 -- Rows are first counted per model, label class and group membership (a few
 -- million rows at 1,000 models), then spread over the groups. Incremental by
--- model, like fct_prediction_errors: a run summarises the models whose rows
--- in fct_prediction_errors it does not hold (predictions_fingerprint), and
--- drops those fct_prediction_errors no longer has.
+-- model, like fct_prediction_errors: a run summarises the models whose
+-- current predictions (int_prediction_batches.predictions_fingerprint) it does
+-- not hold, and drops those it holds with other or no predictions. It stores
+-- the fingerprint of the fct_prediction_errors rows it read, so a summary of
+-- rows fct had not reclassified yet is redone by the next build; the
+-- publishing check refuses a summary that disagrees with fct meanwhile.
+-- (Comparing with fct's own fingerprints would scan its fifty million rows.)
 {{
     config(
         materialized='incremental',
         unique_key='model_id',
         incremental_strategy='delete+insert',
-        pre_hook="{{ drop_models_gone(ref('fct_prediction_errors')) }}",
+        pre_hook="{{ drop_models_gone(ref('int_prediction_batches')) }}",
     )
 }}
 
@@ -21,7 +25,7 @@ with
 prediction_errors as (
 
     select * from {{ ref('fct_prediction_errors') }}
-    where {{ models_to_refresh_filter(ref('fct_prediction_errors')) }}
+    where {{ models_to_refresh_filter(ref('int_prediction_batches')) }}
 
 ),
 
