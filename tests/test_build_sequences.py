@@ -195,7 +195,7 @@ def test_a_deleted_model_leaves_every_mart(workload: Workload, entry: str) -> No
 
 def test_changed_labels_reclassify_without_full_refresh(workload: Workload) -> None:
     # The first 200 evaluated images get the next class as their label.
-    changed = labels.original_validation_labels()
+    changed = dict(labels.original_validation_labels())
     for index in range(200):
         image = validation_image_name(index)
         changed[image] = (changed[image] + 1) % 1000

