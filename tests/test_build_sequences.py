@@ -10,15 +10,9 @@ show in any figure.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import shutil
-import signal
-import subprocess
-import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,28 +20,29 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from build_steps import (
+    BAD_MODEL,
+    ENTRY_POINTS,
+    killed_build,
+    publishes_nothing,
+    run_build,
+    write_bad_predictions,
+)
 from mart_equality import assert_equals_full_build
 from test_incremental import backdate
 
 from ingest.cli import main
 from ingest.core import schemas
 from ingest.core.parquet_io import write_parquet_atomically
-from ingest.core.paths import DATA_ROOT_ENV, DATABASE_ENV, PROJECT_DIR, labels_dir
+from ingest.core.paths import DATA_ROOT_ENV, labels_dir
 from ingest.imagenet.metadata import validation_image_name
 from ingest.sources import labels
 from ingest.sources.predictions import predictions_path
 from ingest.synth.clip import synthesise_clip
 from ingest.synth.predictions import synthesise
-from ingest.warehousing.build import build_warehouse
-from ingest.warehousing.dbt_runner import DbtError, run_dbt
+from ingest.warehousing.dbt_runner import DbtError
 
 MODELS, IMAGES, DIMENSION = 3, 2000, 64
-CLI = [sys.executable, "-m", "ingest.cli"]
-# A plain `dbt build` as a user types it, less the unit tests (they read no data
-# and write no mart; they only cost time here).
-PLAIN_DBT_BUILD = ["build", "--exclude-resource-type", "unit_test"]
-ENTRY_POINTS = ("imagenet-errors build", "dbt build")
-BAD_MODEL = "bad_model"
 
 
 @dataclass
@@ -60,23 +55,7 @@ class Workload:
     full_builds: Path
 
     def build(self, entry: str = "imagenet-errors build", full_refresh: bool = False) -> None:
-        if entry == "imagenet-errors build":
-            build_warehouse(
-                root=self.root,
-                database=self.database,
-                quiet=True,
-                work_dir=self.work_dir,
-                full_refresh=full_refresh,
-            )
-        else:
-            refresh = ["--full-refresh"] if full_refresh else []
-            run_dbt(
-                [*PLAIN_DBT_BUILD, *refresh],
-                root=self.root,
-                database=self.database,
-                quiet=True,
-                work_dir=self.work_dir,
-            )
+        run_build(entry, self.root, self.database, self.work_dir, full_refresh)
 
     def check(self, step: str) -> None:
         assert_equals_full_build(self.database, self.root, self.full_builds, step)
@@ -119,29 +98,7 @@ def add_model(workload: Workload, model: int = MODELS, seed: int = 0) -> None:
 
 
 def bad_predictions(workload: Workload, fixed: bool = False) -> Path:
-    """A predictions file written straight into the data root, bypassing the importer:
-    a copy of model 0's predictions under another id with class 1000, class -1 and
-    a repeated image (or, `fixed`, the clean copy)."""
-    source = pq.read_table(predictions_path("synthetic_0000", workload.root)).to_pylist()
-    rows = [{**row, "model_id": BAD_MODEL} for row in source]
-    if not fixed:
-        rows[0]["top5_class_ids"] = [1000, *rows[0]["top5_class_ids"][1:]]
-        rows[1]["top5_class_ids"] = [-1, *rows[1]["top5_class_ids"][1:]]
-        rows.append(dict(rows[2]))
-    table = pa.Table.from_pylist(rows, schema=schemas.PREDICTIONS)
-    path = predictions_path(BAD_MODEL, workload.root)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    pq.write_table(table, path)
-    return path
-
-
-@contextlib.contextmanager
-def publishes_nothing(workload: Workload) -> Iterator[None]:
-    """The published file is the same file, unwritten, after the block."""
-    before = workload.database.stat()
-    yield
-    after = workload.database.stat()
-    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    return write_bad_predictions(workload.root, "synthetic_0000", fixed)
 
 
 def fails(build: Callable[[], None]) -> None:
@@ -172,7 +129,7 @@ def test_a_bad_predictions_file_fails_and_leaves_no_trace_once_deleted(
     workload: Workload, entry: str
 ) -> None:
     bad = bad_predictions(workload)
-    with publishes_nothing(workload):
+    with publishes_nothing(workload.database, f"a {entry} on a bad file"):
         fails(lambda: workload.build(entry))
     shutil.rmtree(bad.parent)
     # On main: exit 0 and fct_prediction_errors keeps the bad model's rows
@@ -263,43 +220,18 @@ def test_changed_superclasses_reclassify_without_full_refresh(
 
 def test_the_build_after_a_killed_build(workload: Workload) -> None:
     add_model(workload)
+    # Part-way: dbt has written a few models, most not yet.
     log = workload.work_dir / "killed.log"
-    environment = {
-        **os.environ,
-        DATA_ROOT_ENV: str(workload.root),
-        DATABASE_ENV: str(workload.database),
-        # Unbuffered, so that the log shows how far the build got while it runs.
-        "PYTHONUNBUFFERED": "1",
-    }
-    with log.open("wb") as output:
-        # A session of its own, so that the kill reaches dbt's process too.
-        killed = subprocess.Popen(
-            [*CLI, "build"],
-            cwd=PROJECT_DIR,
-            env=environment,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        # Part-way: dbt has written a few models, most not yet.
-        deadline = time.monotonic() + 300
-        while log.read_text().count(" OK created ") < 3:
-            assert killed.poll() is None, "the build ended before it could be killed"
-            assert time.monotonic() < deadline, "timed out waiting for dbt to write"
-            time.sleep(0.05)
-        os.killpg(killed.pid, signal.SIGKILL)
-        killed.wait()
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(killed.pid, signal.SIGKILL)
+    assert killed_build("imagenet-errors build", workload.root, workload.database, log, after=3), (
+        "the build ended before it could be killed"
+    )
     workload.build()
     workload.check("a build killed part-way, then imagenet-errors build")
 
 
 def test_a_failed_plain_dbt_build_then_the_file_fixed(workload: Workload) -> None:
     bad_predictions(workload)
-    with publishes_nothing(workload):
+    with publishes_nothing(workload.database, "a plain dbt build on a bad file"):
         fails(lambda: workload.build("dbt build"))
     bad_predictions(workload, fixed=True)
     workload.build("imagenet-errors build")

@@ -20,27 +20,27 @@ shrinks a failing one to a short sequence of steps.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
+from build_steps import (
+    DBT,
+    ENTRY_POINTS,
+    killed_build,
+    publishes_nothing,
+    run_build,
+    write_bad_predictions,
+)
 from hypothesis import HealthCheck, Phase, seed, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule
 from mart_equality import assert_equals_full_build
 
-from ingest.core import schemas
-from ingest.core.paths import DATA_ROOT_ENV, DATABASE_ENV, PROJECT_DIR
 from ingest.imagenet.metadata import NUM_CLASSES, validation_image_name
 from ingest.sources import labels
 from ingest.sources.predictions import predictions_path
@@ -48,58 +48,15 @@ from ingest.superclasses.definitions import read_seed
 from ingest.superclasses.store import remove_imported, write_imported
 from ingest.synth.clip import synthesise_clip
 from ingest.synth.predictions import synthesise
-from ingest.warehousing.build import build_warehouse
 from ingest.warehousing.dbt_runner import DbtError, run_dbt
 
 LONG = os.environ.get("IMAGENET_ERRORS_LONG_SEQUENCES") == "1"
 IMAGES, DIMENSION, FIRST_MODELS = 1000, 64, 2
-CLI = [sys.executable, "-m", "ingest.cli"]
-DBT = Path(sys.executable).with_name("dbt")
-# Unit tests read no data and write no mart: a plain build here runs the rest.
-PLAIN_DBT_BUILD = ["build", "--exclude-resource-type", "unit_test"]
 SELECTED_MART = "agg_model_error_summary"
-ENTRY_POINTS = ("imagenet-errors build", "dbt build")
-BAD_MODEL = "bad_model"
 
 
 def model_id(model: int) -> str:
     return f"synthetic_{model:04d}"
-
-
-def killed_build(entry: str, root: Path, database: Path, log: Path, after: int) -> bool:
-    """Start a build in a process group of its own and SIGKILL the whole group once
-    dbt has written `after` models; False when the build ended before that."""
-    command = [*CLI, "build"] if entry == "imagenet-errors build" else [str(DBT), *PLAIN_DBT_BUILD]
-    environment = {
-        **os.environ,
-        DATA_ROOT_ENV: str(root),
-        DATABASE_ENV: str(database),
-        # Unbuffered, so that the log shows how far the build got while it runs.
-        "PYTHONUNBUFFERED": "1",
-    }
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            command,
-            cwd=PROJECT_DIR,
-            env=environment,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
-        deadline = time.monotonic() + 300
-        while log.read_text(errors="replace").count(" OK created ") < after:
-            if process.poll() is not None:
-                return False
-            assert time.monotonic() < deadline, f"timed out waiting for {entry} to write"
-            time.sleep(0.05)
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-        return True
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
 
 
 class BuildSequences(RuleBasedStateMachine):
@@ -208,13 +165,7 @@ class BuildSequences(RuleBasedStateMachine):
 
     @rule()
     def plain_dbt_build(self) -> None:
-        run_dbt(
-            PLAIN_DBT_BUILD,
-            root=self.root,
-            database=self.database,
-            quiet=True,
-            work_dir=self.work_dir,
-        )
+        run_build("dbt build", self.root, self.database, self.work_dir)
         self.check("dbt build")
 
     @precondition(lambda self: self.database.exists())
@@ -243,17 +194,13 @@ class BuildSequences(RuleBasedStateMachine):
 
     @rule()
     def imagenet_errors_build(self) -> None:
-        build_warehouse(root=self.root, database=self.database, quiet=True, work_dir=self.work_dir)
+        run_build("imagenet-errors build", self.root, self.database, self.work_dir)
         self.check("imagenet-errors build")
 
     @rule()
     def full_refresh(self) -> None:
-        build_warehouse(
-            root=self.root,
-            database=self.database,
-            quiet=True,
-            work_dir=self.work_dir,
-            full_refresh=True,
+        run_build(
+            "imagenet-errors build", self.root, self.database, self.work_dir, full_refresh=True
         )
         self.check("imagenet-errors build --full-refresh")
 
@@ -263,40 +210,18 @@ class BuildSequences(RuleBasedStateMachine):
         """A predictions file with class 1000, class -1 and a repeated image, written
         straight into the data root: the build fails and publishes nothing; then the
         file is removed."""
-        source = predictions_path(model_id(min(self.models)), self.root)
-        rows = [{**row, "model_id": BAD_MODEL} for row in pq.read_table(source).to_pylist()]
-        rows[0]["top5_class_ids"] = [1000, *rows[0]["top5_class_ids"][1:]]
-        rows[1]["top5_class_ids"] = [-1, *rows[1]["top5_class_ids"][1:]]
-        rows.append(dict(rows[2]))
-        bad = predictions_path(BAD_MODEL, self.root)
-        bad.parent.mkdir(parents=True)
-        pq.write_table(pa.Table.from_pylist(rows, schema=schemas.PREDICTIONS), bad)
+        bad = write_bad_predictions(self.root, model_id(min(self.models)))
         where = self.step(f"{entry} on a bad predictions file, then the file removed")
-        before = self.database.stat() if self.database.exists() else None
         try:
-            if entry == "imagenet-errors build":
-                build_warehouse(
-                    root=self.root, database=self.database, quiet=True, work_dir=self.work_dir
-                )
-            else:
-                run_dbt(
-                    PLAIN_DBT_BUILD,
-                    root=self.root,
-                    database=self.database,
-                    quiet=True,
-                    work_dir=self.work_dir,
-                )
-        except DbtError:
-            pass
-        else:
-            raise AssertionError(f"the build succeeded on a bad predictions file at {where}")
+            with publishes_nothing(self.database, where):
+                try:
+                    run_build(entry, self.root, self.database, self.work_dir)
+                except DbtError:
+                    pass
+                else:
+                    raise AssertionError(f"the build succeeded on a bad file at {where}")
         finally:
             shutil.rmtree(bad.parent)
-        if before is not None:
-            after = self.database.stat()
-            assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns), (
-                f"a failed build published at {where}"
-            )
 
     @rule(entry=st.sampled_from(ENTRY_POINTS), after=st.integers(1, 40))
     def killed(self, entry: str, after: int) -> None:
