@@ -162,3 +162,28 @@ def test_project_code_digest_sees_what_dbt_parses_only(tmp_path: Path) -> None:
     assert after != before
     (project / "macros" / "error_severity.sql").write_text("{# edited #}")
     assert build_inputs.project_code_digest(project) not in (before, after)
+
+
+def test_the_saved_manifest_is_the_one_this_build_wrote(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no folder named, dbt writes beside the working database: a plain `dbt build`
+    writes the project's target/manifest.json before it waits for the build lock,
+    and that manifest must not become this build's state."""
+    root, database = tmp_path / "data", tmp_path / "warehouse.duckdb"
+    write_predictions(root, "a")
+    folders: list[Path] = []
+
+    def dbt(arguments: Sequence[str], *, database: Path, work_dir: Path, **_: object) -> DbtRun:
+        folders.append(work_dir)
+        (work_dir / "target").mkdir(parents=True, exist_ok=True)
+        (work_dir / "target" / "manifest.json").write_text('{"by": "this build"}')
+        database.write_bytes(b"published")
+        return DbtRun(0.0, 0)
+
+    monkeypatch.setattr(warehouse_build, "run_dbt", dbt)
+    warehouse_build.build_warehouse(root=root, database=database)
+    assert folders == [warehouse_build.artifacts_dir(database)]
+    assert folders[0].parent == database.parent and folders[0] != PROJECT_DIR
+    state = warehouse_build.state_dir(database)
+    assert json.loads((state / "manifest.json").read_text()) == {"by": "this build"}

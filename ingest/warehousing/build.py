@@ -46,6 +46,15 @@ def state_dir(database: Path) -> Path:
     return working.with_name(working.name + ".dbt-state")
 
 
+def artifacts_dir(database: Path) -> Path:
+    """Where `imagenet-errors build` has dbt write its target and logs for `database`
+    when the caller names no folder: beside the working database, not the project's
+    target/, which a plain `dbt build` writes before it waits for the build lock
+    (its manifest must not become this build's state)."""
+    working = working_database_path(database)
+    return working.with_name(working.name + ".dbt")
+
+
 def build_warehouse(
     root: Path | None = None,
     database: Path | None = None,
@@ -76,6 +85,7 @@ def _build(
     started = time.perf_counter()
     working = working_database_path(database)
     state = state_dir(database)
+    work_dir = work_dir or artifacts_dir(database)
     # Moved aside first, so a failed build leaves no state and the next one
     # builds everything.
     previous = state.with_name(state.name + ".previous")
