@@ -7,7 +7,7 @@
 {{ config(materialized='incremental') }}
 -- depends_on: {{ ref('int_prediction_batches') }}
 
-{%- set classified = classified_models_relation() if is_incremental() else none %}
+{%- set classified = relation_unless_rebuilt('fct_prediction_errors') if is_incremental() else none %}
 {%- set new_models = models_to_refresh_filter(ref('int_prediction_batches'), held=classified)
     if classified is not none else 'true' %}
 
