@@ -7,32 +7,17 @@
     only in staging.
 #}
 {% macro source_parquet_row_groups(source_name, table_name) %}
-    {#- Referenced unconditionally so dbt records the lineage when parsing. -#}
-    {%- set relation = source(source_name, table_name) -%}
-    {%- set empty -%}
-        (
-            select
-                cast(null as varchar) as file_name,
-                cast(null as bigint) as row_group_id,
-                cast(null as bigint) as row_group_num_rows,
-                cast(null as bigint) as column_id,
-                cast(null as varchar) as path_in_schema,
-                cast(null as varchar) as type,
-                cast(null as varchar) as stats_min_value,
-                cast(null as varchar) as stats_max_value,
-                cast(null as bigint) as stats_null_count,
-                cast(null as bigint) as total_compressed_size,
-                cast(null as bigint) as total_uncompressed_size
-            where false
-        )
-    {%- endset -%}
-    {%- if not execute -%}
-        {{ return(empty) }}
-    {%- endif -%}
-    {%- set glob_path = source_parquet_node(source_name, table_name).meta.parquet_glob -%}
-    {%- if not parquet_files_exist(glob_path) -%}
-        {{ return(empty) }}
-    {%- endif -%}
+    {{ return(source_footer_relation(source_name, table_name, parquet_row_groups_sql, [
+        ('file_name', 'varchar'), ('row_group_id', 'bigint'),
+        ('row_group_num_rows', 'bigint'), ('column_id', 'bigint'),
+        ('path_in_schema', 'varchar'), ('type', 'varchar'),
+        ('stats_min_value', 'varchar'), ('stats_max_value', 'varchar'),
+        ('stats_null_count', 'bigint'), ('total_compressed_size', 'bigint'),
+        ('total_uncompressed_size', 'bigint')
+    ])) }}
+{% endmacro %}
+
+{% macro parquet_row_groups_sql(glob_path) %}
     {{ return("parquet_metadata('" ~ glob_path ~ "')") }}
 {% endmacro %}
 
@@ -42,22 +27,13 @@
     tools wrote. Empty when no file matches. DuckDB-specific, hence staging only.
 #}
 {% macro source_parquet_content_digests(source_name, table_name) %}
-    {%- set relation = source(source_name, table_name) -%}
-    {%- set empty -%}
-        (
-            select
-                cast(null as varchar) as file_name,
-                cast(null as varchar) as content_digest
-            where false
-        )
-    {%- endset -%}
-    {%- if not execute -%}
-        {{ return(empty) }}
-    {%- endif -%}
-    {%- set glob_path = source_parquet_node(source_name, table_name).meta.parquet_glob -%}
-    {%- if not parquet_files_exist(glob_path) -%}
-        {{ return(empty) }}
-    {%- endif -%}
+    {{ return(source_footer_relation(source_name, table_name, parquet_recorded_digests_sql, [
+        ('file_name', 'varchar'), ('content_digest', 'varchar')
+    ])) }}
+{% endmacro %}
+
+{#- Also read by the inputs fingerprint (parquet_files_digest_sql). -#}
+{% macro parquet_recorded_digests_sql(glob_path) %}
     {%- set recorded -%}
         (
             select
@@ -68,4 +44,31 @@
         )
     {%- endset -%}
     {{ return(recorded) }}
+{% endmacro %}
+
+{#
+    `table_function(glob_path)` over the files of a source, or an empty
+    relation of `columns` ((name, type) pairs) when no file matches its glob
+    yet (the footer readers fail on a glob matching nothing), and when dbt
+    only parses.
+#}
+{% macro source_footer_relation(source_name, table_name, table_function, columns) %}
+    {#- Referenced unconditionally so dbt records the lineage when parsing. -#}
+    {%- set relation = source(source_name, table_name) -%}
+    {%- if execute -%}
+        {%- set glob_path = source_parquet_node(source_name, table_name).meta.parquet_glob -%}
+        {%- if parquet_files_exist(glob_path) -%}
+            {{ return(table_function(glob_path)) }}
+        {%- endif -%}
+    {%- endif -%}
+    {%- set empty -%}
+        (
+            select
+            {%- for name, data_type in columns %}
+                cast(null as {{ data_type }}) as {{ name }}{{ "," if not loop.last }}
+            {%- endfor %}
+            where false
+        )
+    {%- endset -%}
+    {{ return(empty) }}
 {% endmacro %}
