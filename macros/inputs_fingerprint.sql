@@ -75,7 +75,10 @@
     {{ return(lines | sort) }}
 {% endmacro %}
 
-{#- The variables of dbt_project.yml, with their values in this run. -#}
+{#- The variables of dbt_project.yml, with their values in this run. dbt gives
+    macros no list of them (the var object's dict is private to its sandbox), so
+    they are named here; tests/test_dbt_conventions.py fails when this list and
+    dbt_project.yml's vars differ. -#}
 {% macro _project_vars() %}
     {%- set values = {} -%}
     {%- for name in ['min_cooccurrence_images', 'oov_proposals_for_all_pairs'] -%}
