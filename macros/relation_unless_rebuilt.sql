@@ -2,7 +2,8 @@
     The table of the incremental model `name` as this build finds it, or none
     when it is missing or will be rebuilt whole (--full-refresh, or its held
     inputs_fingerprint is not today's). For models upstream of it, hence no
-    ref(): int_undecided_error_cases reads int_error_categories (every case is
+    ref(); none too on targets where it is a table (incremental_materialization),
+    rebuilt on every build. int_undecided_error_cases reads int_error_categories (every case is
     undecided when there is none), int_error_cases reads fct_prediction_errors
     (the models it holds are those whose cases were added; every model is new
     when there is none).
@@ -12,6 +13,9 @@
         {{ return(none) }}
     {%- endif -%}
     {%- set node = graph.nodes['model.' ~ project_name ~ '.' ~ name] -%}
+    {%- if node.config.materialized != 'incremental' -%}
+        {{ return(none) }}
+    {%- endif -%}
     {%- set relation = adapter.get_relation(this.database, this.schema, node.alias or node.name) -%}
     {%- if relation is none or held_inputs_are_stale(node, relation) -%}
         {{ return(none) }}

@@ -3,10 +3,15 @@
     per row group and column, with its statistics (DuckDB's parquet_metadata).
     Reading footers instead of data makes "what is in these files" a matter of
     milliseconds however many rows they hold. Empty, with the same columns,
-    when no file matches the source's glob yet. DuckDB-specific, hence used
-    only in staging.
+    when no file matches the source's glob yet. Dispatched, and used only in
+    staging: Spark SQL reads no footers (below).
 #}
 {% macro source_parquet_row_groups(source_name, table_name) %}
+    {{ return(adapter.dispatch('source_parquet_row_groups', 'imagenet_errors')(
+        source_name, table_name)) }}
+{% endmacro %}
+
+{% macro duckdb__source_parquet_row_groups(source_name, table_name) %}
     {{ return(source_footer_relation(source_name, table_name, parquet_row_groups_sql, [
         ('file_name', 'varchar'), ('row_group_id', 'bigint'),
         ('row_group_num_rows', 'bigint'), ('column_id', 'bigint'),
@@ -24,9 +29,14 @@
 {#
     The digest of its rows that our writers record in each file's footer
     (ingest/core/parquet_io.py), per file of a source: none for files other
-    tools wrote. Empty when no file matches. DuckDB-specific, hence staging only.
+    tools wrote. Empty when no file matches. Dispatched, and staging only.
 #}
 {% macro source_parquet_content_digests(source_name, table_name) %}
+    {{ return(adapter.dispatch('source_parquet_content_digests', 'imagenet_errors')(
+        source_name, table_name)) }}
+{% endmacro %}
+
+{% macro duckdb__source_parquet_content_digests(source_name, table_name) %}
     {{ return(source_footer_relation(source_name, table_name, parquet_recorded_digests_sql, [
         ('file_name', 'varchar'), ('content_digest', 'varchar')
     ])) }}
@@ -71,4 +81,85 @@
         )
     {%- endset -%}
     {{ return(empty) }}
+{% endmacro %}
+
+{#
+    Spark SQL cannot read a Parquet footer, so its rows stand in: each file as
+    one row group, with the columns the staging model reads (model_id's
+    least and greatest value, written_at's greatest) computed by a scan. Slower
+    than footers, the same answer. Reads as empty without files (the source is
+    a table, register_parquet_sources).
+#}
+{% macro spark__source_parquet_row_groups(source_name, table_name) %}
+    {%- set relation = source(source_name, table_name) -%}
+    {%- set row_groups -%}
+        (
+            select
+                files.file_name,
+                cast(0 as bigint) as row_group_id,
+                files.num_rows as row_group_num_rows,
+                cast(statistics.column_id as bigint) as column_id,
+                statistics.path_in_schema,
+                cast(null as string) as type,
+                statistics.stats_min_value,
+                statistics.stats_max_value,
+                cast(null as bigint) as stats_null_count,
+                cast(null as bigint) as total_compressed_size,
+                cast(null as bigint) as total_uncompressed_size
+            from (
+                select
+                    _metadata.file_path as file_name,
+                    count(*) as num_rows,
+                    min(model_id) as first_model_id,
+                    max(model_id) as last_model_id,
+                    cast(max(written_at) as string) as newest_written_at
+                from {{ relation }}
+                group by _metadata.file_path
+            ) as files
+            lateral view inline(array(
+                named_struct(
+                    'column_id', 0, 'path_in_schema', 'model_id',
+                    'stats_min_value', files.first_model_id, 'stats_max_value', files.last_model_id
+                ),
+                named_struct(
+                    'column_id', 1, 'path_in_schema', 'written_at',
+                    'stats_min_value', files.newest_written_at,
+                    'stats_max_value', files.newest_written_at
+                )
+            )) statistics
+        )
+    {%- endset -%}
+    {{ return(row_groups) }}
+{% endmacro %}
+
+{#
+    Spark reads no footer metadata either: each file's digest is computed from
+    its rows instead, order-independent (the sum of row hashes, and the count),
+    written_at left out as our writers leave it out. Not the sha256 the
+    writers record, so fingerprints differ from DuckDB's; they only need to
+    change when the content does.
+#}
+{% macro spark__source_parquet_content_digests(source_name, table_name) %}
+    {%- set relation = source(source_name, table_name) -%}
+    {%- set hashed = [] -%}
+    {%- if execute -%}
+        {%- for column in source_parquet_node(source_name, table_name).columns.values()
+            if column.name != 'written_at' -%}
+            {%- do hashed.append(column.name) -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- set digests -%}
+        (
+            select
+                _metadata.file_path as file_name,
+                md5(concat_ws(
+                    ':', cast(count(*) as string),
+                    cast(sum(cast(xxhash64({{ hashed | join(', ') or "''" }}) as decimal(38, 0)))
+                        as string)
+                )) as content_digest
+            from {{ relation }}
+            group by _metadata.file_path
+        )
+    {%- endset -%}
+    {{ return(digests) }}
 {% endmacro %}

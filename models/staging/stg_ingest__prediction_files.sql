@@ -56,7 +56,7 @@ final as (
         row_groups.first_model_id as model_id,
         row_groups.first_model_id,
         row_groups.last_model_id,
-        cast(row_groups.newest_written_at as timestamp with time zone) as predictions_written_at,
+        cast(row_groups.newest_written_at as {{ timestamp_tz_type() }}) as predictions_written_at,
         cast(row_groups.num_predictions as bigint) as num_predictions,
         coalesce(recorded_digests.content_digest, footer_digests.content_digest)
             as file_content_digest
