@@ -1,12 +1,12 @@
 {#
     The table of the incremental model `name` as this build finds it, or none
     when it is missing or will be rebuilt whole (--full-refresh, or its held
-    inputs_fingerprint is not today's). For models upstream of it, hence no
-    ref(); none too on targets where it is a table (incremental_materialization),
-    rebuilt on every build. int_undecided_error_cases reads int_error_categories (every case is
-    undecided when there is none), int_error_cases reads fct_prediction_errors
-    (the models it holds are those whose cases were added; every model is new
-    when there is none).
+    inputs_fingerprint is not today's), and on targets where it is a table
+    rebuilt by every build (incremental_materialization). For models upstream
+    of it, hence no ref(): int_undecided_error_cases reads int_error_categories
+    (every case is undecided when there is none), int_error_cases reads
+    fct_prediction_errors (the models it holds are those whose cases were
+    added; every model is new when there is none).
 #}
 {% macro relation_unless_rebuilt(name) %}
     {%- if not execute or flags.FULL_REFRESH -%}
