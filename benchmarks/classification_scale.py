@@ -7,6 +7,12 @@ nothing to do and does not start dbt), and prints rows classified, wall time,
 peak memory of the dbt process and rows per second. Then adds one model to the
 largest build and times the incremental build that classifies it.
 
+With `--target spark`, each N is also built on local Spark (profiles.yml's
+`spark` target, after `bin/setup --spark`) from the same files, and its line
+printed under DuckDB's cold build: Spark rebuilds every table on every build,
+so a cold build is what each of its builds costs. Its peak memory is what
+wait4 reports for the dbt process, which may leave out Spark's JVM.
+
 With `--baseline DIR` (another checkout of the project with its own `.venv`,
 e.g. `git worktree add DIR main` and `DIR/bin/setup`), every build is run
 twice on the same files, by that checkout's code and by this one's, one after
@@ -14,7 +20,7 @@ the other, and each line prints both and their ratio: timings on a shared
 machine drift from day to day, a ratio in one run does not.
 
     python benchmarks/classification_scale.py [--models 10 100 1000] [--images 50000]
-        [--no-embeddings] [--work-dir DIR] [--baseline DIR]
+        [--no-embeddings] [--work-dir DIR] [--baseline DIR] [--target spark]
 """
 
 from __future__ import annotations
@@ -91,6 +97,11 @@ def rows(database: Path, models: int | None = None) -> int:
     return count
 
 
+def scratch_for(base: Path, count: int) -> Path:
+    """A dbt target folder of the Spark build of N models, apart from DuckDB's."""
+    return base / f"n{count}_spark_dbt"
+
+
 def line(label: str, run: DbtRun, classified: int | None = None) -> str:
     rate = f"{classified / run.wall_seconds:>12,.0f} rows/s" if classified else ""
     count = f"{classified:>12,} rows" if classified is not None else " " * 17
@@ -150,6 +161,12 @@ def main() -> None:
         help="another checkout of the project (with its .venv): run every build with its "
         "code too and print the ratio",
     )
+    parser.add_argument(
+        "--target",
+        choices=["duckdb", "spark"],
+        default="duckdb",
+        help="spark: build each N on local Spark too and print it beside DuckDB's cold build",
+    )
     args = parser.parse_args()
     baseline = args.baseline.resolve() if args.baseline else None
     with tempfile.TemporaryDirectory() as temporary:
@@ -165,7 +182,16 @@ def main() -> None:
                 synthesise_clip(args.images, root, progress=False)
             print(f"N = {count} models x {args.images:,} images", flush=True)
             cold = builds(root, database, base, f"n{count}_cold", baseline)
-            print(report("cold (new database)", cold, rows(database, count)), flush=True)
+            classified = rows(database, count)
+            print(report("cold (new database)", cold, classified), flush=True)
+            if args.target == "spark":
+                spark_dir = base / f"n{count}_spark"
+                shutil.rmtree(spark_dir, ignore_errors=True)
+                os.environ["IMAGENET_ERRORS_SPARK_DIR"] = str(spark_dir)
+                spark = build_warehouse(
+                    root=root, quiet=True, work_dir=scratch_for(base, count), target="spark"
+                )
+                print(line("cold on local Spark (same rows)", spark, classified), flush=True)
             warm = builds(root, database, base, f"n{count}_warm", baseline)
             print(report("warm (nothing new)", warm), flush=True)
             largest = (count, root, database)

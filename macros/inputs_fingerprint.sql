@@ -40,7 +40,8 @@
     {%- set seen = [] -%}
     {%- set pending = [node.unique_id] -%}
     {%- set macros = [] -%}
-    {#- A breadth-first walk; Jinja has no while, so a loop long enough for any graph. -#}
+    {#- A depth-first walk (pop() takes the last pushed); the order does not matter,
+        the lines are sorted. Jinja has no while, so a loop long enough for any graph. -#}
     {%- for _ in range(graph.nodes | length + graph.sources | length + 1) if pending -%}
         {%- set unique_id = pending.pop() -%}
         {%- if unique_id not in seen -%}
@@ -74,7 +75,10 @@
     {{ return(lines | sort) }}
 {% endmacro %}
 
-{#- The variables of dbt_project.yml, with their values in this run. -#}
+{#- The variables of dbt_project.yml, with their values in this run. dbt gives
+    macros no list of them (the var object's dict is private to its sandbox), so
+    they are named here; tests/test_dbt_conventions.py fails when this list and
+    dbt_project.yml's vars differ. -#}
 {% macro _project_vars() %}
     {%- set values = {} -%}
     {%- for name in ['min_cooccurrence_images', 'oov_proposals_for_all_pairs'] -%}
@@ -101,11 +105,18 @@
 {#
     One digest of the files matching `glob_path`, from their footers: the
     digest of its rows our writers record (ingest/core/parquet_io.py), else,
-    for files other tools wrote, the footer's row counts, sizes and statistics.
+    for files other tools wrote, the footer's row counts, sizes and statistics
+    (parquet_footer_digest).
     Content only: where the files lie does not count.
 #}
 {% macro parquet_files_digest_sql(glob_path) %}
     {{ return(adapter.dispatch('parquet_files_digest_sql', 'imagenet_errors')(glob_path)) }}
+{% endmacro %}
+
+{#- Elsewhere every incremental model is a table rebuilt each build
+    (incremental_materialization): no held rows to compare, no digest needed. -#}
+{% macro default__parquet_files_digest_sql(glob_path) %}
+    select 'not needed: rebuilt every build'
 {% endmacro %}
 
 {% macro duckdb__parquet_files_digest_sql(glob_path) %}
@@ -115,9 +126,8 @@
 
         select
             file_name,
-            decode(value) as digest
-        from parquet_kv_metadata('{{ glob_path }}')
-        where decode(key) = 'imagenet_errors.content_sha256'
+            content_digest as digest
+        from {{ parquet_recorded_digests_sql(glob_path) }}
 
     ),
 
@@ -125,15 +135,8 @@
 
         select
             file_name,
-            md5(string_agg(
-                concat_ws(
-                    '|', row_group_id, column_id, row_group_num_rows, path_in_schema, type,
-                    stats_min_value, stats_max_value, stats_null_count,
-                    total_compressed_size, total_uncompressed_size
-                ),
-                ',' order by row_group_id, column_id
-            )) as digest
-        from parquet_metadata('{{ glob_path }}')
+            {{ parquet_footer_digest() }} as digest
+        from {{ parquet_row_groups_sql(glob_path) }}
         group by file_name
 
     )

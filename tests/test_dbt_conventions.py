@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections import Counter
 
 import pytest
+import yaml
 
-from ingest.core.paths import SEEDS_DIR
+from ingest.core.paths import PROJECT_DIR, SEEDS_DIR
 from ingest.warehousing.dbt_runner import run_dbt, target_dir
 
 PROJECT = "imagenet_errors"
@@ -263,3 +265,14 @@ def test_a_recurring_column_in_its_own_words_fails() -> None:
     assert recurring_columns_without_doc_block(_manifest(first, second, alone, docs=block)) == [
         "b.image_id"
     ]
+
+
+def test_the_inputs_fingerprint_reads_every_project_var(manifest: dict) -> None:
+    """dbt gives a macro no list of the project's vars, so _project_vars names them:
+    a var it missed would change results without reclassifying what was built."""
+    macro_sql = manifest["macros"][f"macro.{PROJECT}._project_vars"]["macro_sql"]
+    listed = re.search(r"for name in \[([^\]]*)\]", macro_sql)
+    assert listed, "_project_vars no longer lists the vars as `for name in [...]`"
+    names = set(re.findall(r"'([a-z_0-9]+)'", listed.group(1)))
+    project = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())
+    assert names == set(project.get("vars") or {})

@@ -42,6 +42,12 @@ def register(commands: Subcommands) -> None:
     )
     parser.add_argument("--select", help="dbt node selection")
     parser.add_argument(
+        "--target",
+        default="duckdb",
+        help="profiles.yml target: duckdb (default, the published file) or spark (local Spark "
+        "after `bin/setup --spark`; every model is rebuilt, nothing is published)",
+    )
+    parser.add_argument(
         "--no-wait",
         action="store_true",
         help="when another build of the same database is running (imagenet-errors build or a "
@@ -67,7 +73,33 @@ def _run_build(args: argparse.Namespace) -> None:
             "(`imagenet-errors predict`, `predictions import`, `predictions import-npz` "
             "or `synth`), or check --data-root"
         )
-    build_warehouse(full_refresh=args.full_refresh, select=args.select, wait=not args.no_wait)
+    if args.target != "duckdb":
+        _check_target(args.target)
+    build_warehouse(
+        full_refresh=args.full_refresh,
+        select=args.select,
+        wait=not args.no_wait,
+        target=args.target,
+    )
+
+
+def _check_target(target: str) -> None:
+    """A target profiles.yml has, whose adapter is installed."""
+    import importlib.util
+
+    import yaml
+
+    from ingest.core.errors import BadInput
+    from ingest.core.paths import PROJECT_DIR
+
+    profile = yaml.safe_load((PROJECT_DIR / "profiles.yml").read_text())["imagenet_errors"]
+    if target not in profile["outputs"]:
+        raise BadInput(
+            f"no target {target} in profiles.yml (there are: {', '.join(profile['outputs'])})"
+        )
+    adapter = profile["outputs"][target]["type"]
+    if importlib.util.find_spec(f"dbt.adapters.{adapter}") is None:
+        raise BadInput(f"target {target} needs dbt-{adapter}: run bin/setup --{adapter}")
 
 
 def _run_summary(args: argparse.Namespace) -> None:

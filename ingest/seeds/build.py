@@ -361,12 +361,13 @@ def seed_yaml(seeds: list[Seed]) -> dict[str, object]:
             "description": seed.description,
             "config": {
                 # Typed explicitly: inference would read a lemma like `1000` as a number.
+                # `string` is a name both DuckDB (VARCHAR) and Spark know.
                 "column_types": {
                     name: "integer"
                     if name in INTEGER_COLUMNS
                     else "boolean"
                     if name in BOOLEAN_COLUMNS
-                    else "varchar"
+                    else "string"
                     for name in seed.columns
                 },
                 "meta": {"provenance": seed.provenance},

@@ -17,6 +17,11 @@ project), and with no source changed either dbt is not started at all.
 A successful build is published by handing the working file over (renamed to
 the published name once dbt has exited, ingest/warehousing/publish.py); the next dbt run
 starts from a copy of it (ingest/warehousing/working_copy.py).
+
+On another target of profiles.yml (`spark`) none of that applies: every model
+is a table rebuilt by each build (macros/incremental_materialization.sql), so
+there is no state to compare, no file to lock, copy or publish; dbt builds the
+whole project (or `select`) in that engine.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from typing import Any
 
 from ingest.core.paths import data_root, database_path, working_database_path
 from ingest.warehousing.build_inputs import BuildInputs, current_inputs
-from ingest.warehousing.dbt_runner import DbtRun, run_dbt, target_dir
+from ingest.warehousing.dbt_runner import DUCKDB_TARGET, DbtRun, run_dbt, target_dir
 from ingest.warehousing.lock import build_lock
 from ingest.warehousing.publish import hand_over
 
@@ -64,10 +69,17 @@ def build_warehouse(
     work_dir: Path | None = None,
     dbt_vars: dict[str, Any] | None = None,
     wait: bool = True,
+    target: str = DUCKDB_TARGET,
 ) -> DbtRun:
     """Build what changed; while another build of `database` runs, wait (or, without
-    `wait`, raise ingest.warehousing.lock.BuildLocked before touching anything)."""
+    `wait`, raise ingest.warehousing.lock.BuildLocked before touching anything).
+    On another `target`, build everything there (or `select`)."""
     root = root or data_root()
+    if target != DUCKDB_TARGET:
+        command = list(BUILD_COMMAND) + (["--select", select] if select else [])
+        if dbt_vars:
+            command += ["--vars", json.dumps(dbt_vars)]
+        return run_dbt(command, root=root, quiet=quiet, work_dir=work_dir, target=target)
     database = database or database_path()
     with build_lock(database, wait=wait):
         return _build(root, database, full_refresh, select, quiet, work_dir, dbt_vars)

@@ -4,6 +4,8 @@ dbt runs in a child process: dbt-duckdb keeps its database open for the life of
 the process that ran it, which would lock the file against our own readers.
 It builds in the working database beside `database` and, when the run
 succeeded, publishes it as `database` (profiles.yml, ingest/warehousing/publish.py).
+On another target (`spark`) dbt writes that engine's tables, and none of this
+file handling applies: no working copy, no hand-over, no lock on the file.
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ from ingest.core.paths import (
 from ingest.warehousing import publish
 from ingest.warehousing.dbt_process import RUN_RESULTS_ENV
 from ingest.warehousing.lock import build_lock, child_environment
+
+# profiles.yml's default target, the one whose file this module publishes.
+DUCKDB_TARGET = "duckdb"
 
 
 class DbtError(RuntimeError):
@@ -54,6 +59,7 @@ def run_dbt(
     work_dir: Path | None = None,
     hand_over: bool = False,
     write_manifest: bool = True,
+    target: str = DUCKDB_TARGET,
 ) -> DbtRun:
     """Invoke dbt (`build`, `run --select ...`) on `root` and `database`.
 
@@ -64,11 +70,11 @@ def run_dbt(
     copies it back while dbt starts up). `work_dir` gives the run a private
     target and log folder, so runs on other databases may go on at the same time.
     Without `write_manifest`, dbt writes no manifest, only run_results.json
-    (ingest/warehousing/dbt_process.py).
+    (ingest/warehousing/dbt_process.py). Another `target` of profiles.yml
+    builds in its own engine: `database` is then not touched at all.
     """
     root = root or data_root()
     database = database or database_path()
-    database.parent.mkdir(parents=True, exist_ok=True)
     environment = {
         **os.environ,
         DATA_ROOT_ENV: str(root),
@@ -80,13 +86,16 @@ def run_dbt(
         environment[publish.HAND_OVER_ENV] = "1"
     else:
         environment.pop(publish.HAND_OVER_ENV, None)
-    target = target_dir(work_dir)
+    target_name, target = target, target_dir(work_dir)
     command = [sys.executable, "-m", "ingest.warehousing.dbt_process"]
     if quiet:
         command.append("--quiet")
     command += [*arguments, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
     if work_dir is not None:
         command += ["--target-path", str(target), "--log-path", str(work_dir / "logs")]
+    if target_name != DUCKDB_TARGET:
+        return _run_elsewhere([*command, "--target", target_name], environment)
+    database.parent.mkdir(parents=True, exist_ok=True)
     environment.pop(RUN_RESULTS_ENV, None)
     if not write_manifest:
         command.append("--no-write-json")
@@ -112,3 +121,16 @@ def run_dbt(
             publish.hand_over(working, database)
             marker.unlink()
         return DbtRun(time.perf_counter() - started, usage.ru_maxrss * 1024)
+
+
+def _run_elsewhere(command: list[str], environment: dict[str, str]) -> DbtRun:
+    """dbt on a target that is not the DuckDB file: nothing to copy, lock or publish."""
+    for name in (DATABASE_ENV, publish.HAND_OVER_ENV):
+        environment.pop(name, None)
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=environment, cwd=PROJECT_DIR)
+    _, status, usage = os.wait4(process.pid, 0)
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        raise DbtError(f"dbt {' '.join(command[3:])} failed (exit {code}); see its output above")
+    return DbtRun(time.perf_counter() - started, usage.ru_maxrss * 1024)

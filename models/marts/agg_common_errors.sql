@@ -12,7 +12,7 @@
 }[refresh | trim] %}
 {{
     config(
-        materialized='incremental',
+        materialized=incremental_materialization(),
         incremental_strategy='delete+insert',
         unique_key=['image_id', 'predicted_class_id'],
         pre_hook="{% if is_incremental() and common_errors_refresh(ref('fct_prediction_errors'))
@@ -85,7 +85,7 @@ accepted_labels as (
 
     select
         image_id,
-        cast(class_id as varchar) as class_id_text
+        cast(class_id as string) as class_id_text
 
     from multi_labels
     where is_accepted

@@ -13,7 +13,7 @@
 -- (Comparing with fct's own fingerprints would scan its fifty million rows.)
 {{
     config(
-        materialized='incremental',
+        materialized=incremental_materialization(),
         unique_key='model_id',
         incremental_strategy='delete+insert',
         pre_hook="{{ drop_models_gone(ref('int_prediction_batches')) }}",

@@ -8,7 +8,7 @@
 -- range, a wrong prediction with no category) fails the insert itself.
 {{
     config(
-        materialized='incremental',
+        materialized=incremental_materialization(),
         unique_key='model_id',
         incremental_strategy='delete+insert',
         pre_hook="{{ drop_models_gone(ref('int_prediction_batches')) }}",

@@ -36,22 +36,14 @@ row_groups as (
 ),
 
 -- Files other tools wrote carry no digest of their rows: their footers'
--- sizes and statistics stand for it (written_at left out, as the writers do).
+-- sizes and statistics stand for it (parquet_footer_digest).
 footer_digests as (
 
     select
         file_name,
-        md5(string_agg(
-            concat_ws(
-                '|', row_group_id, column_id, row_group_num_rows, path_in_schema, type,
-                stats_min_value, stats_max_value, stats_null_count,
-                total_compressed_size, total_uncompressed_size
-            ),
-            ',' order by row_group_id, column_id
-        )) as content_digest
+        {{ parquet_footer_digest() }} as content_digest
 
     from row_group_columns
-    where path_in_schema <> 'written_at'
     group by file_name
 
 ),
@@ -64,7 +56,7 @@ final as (
         row_groups.first_model_id as model_id,
         row_groups.first_model_id,
         row_groups.last_model_id,
-        cast(row_groups.newest_written_at as timestamp with time zone) as predictions_written_at,
+        cast(row_groups.newest_written_at as {{ timestamp_tz_type() }}) as predictions_written_at,
         cast(row_groups.num_predictions as bigint) as num_predictions,
         coalesce(recorded_digests.content_digest, footer_digests.content_digest)
             as file_content_digest

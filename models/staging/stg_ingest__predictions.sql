@@ -17,9 +17,9 @@ renamed as (
     select
         model_id,
         image_id,
-        -- DuckDB lists are 1-based: element 1 is the top-1 prediction.
-        cast(top5_class_ids[1] as integer) as predicted_class_id,
-        cast(top5_probabilities[1] as double) as predicted_probability,
+        -- Element 1 (counted from 1) is the top-1 prediction.
+        cast({{ array_element('top5_class_ids', 1) }} as integer) as predicted_class_id,
+        cast({{ array_element('top5_probabilities', 1) }} as double) as predicted_probability,
         top5_class_ids,
         top5_probabilities,
         cast(label_rank as integer) as label_rank,

@@ -4,10 +4,10 @@
 -- cases of the models fct_prediction_errors does not hold yet with their
 -- current predictions (predictions_fingerprint); `added_at` says which run
 -- added a case. Rebuilt whole when the labels change (inputs_fingerprint).
-{{ config(materialized='incremental') }}
+{{ config(materialized=incremental_materialization()) }}
 -- depends_on: {{ ref('int_prediction_batches') }}
 
-{%- set classified = classified_models_relation() if is_incremental() else none %}
+{%- set classified = relation_unless_rebuilt('fct_prediction_errors') if is_incremental() else none %}
 {%- set new_models = models_to_refresh_filter(ref('int_prediction_batches'), held=classified)
     if classified is not none else 'true' %}
 

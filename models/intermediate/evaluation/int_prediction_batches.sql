@@ -25,8 +25,7 @@ fingerprints as (
 
     select
         model_id,
-        md5(string_agg(file_content_digest, ',' order by file_content_digest))
-            as predictions_fingerprint
+        md5({{ ordered_string_agg('file_content_digest', "','") }}) as predictions_fingerprint
 
     from model_files
     group by model_id

@@ -6,7 +6,7 @@
 -- Lemmas without a text embedding are left out (the check reports them).
 -- Incremental: a build scores the pairs of the cases it gated that are not
 -- scored yet.
-{{ config(materialized='incremental') }}
+{{ config(materialized=incremental_materialization()) }}
 
 with
 

@@ -7,7 +7,7 @@
 -- images with a CLIP embedding are kept, the only ones the check can score,
 -- unless the variable `oov_proposals_for_all_pairs` is true. Incremental: a
 -- run adds only pairs not seen before, whichever image or model brings them.
-{{ config(materialized='incremental') }}
+{{ config(materialized=incremental_materialization()) }}
 
 with
 

@@ -7,7 +7,7 @@
 -- Incremental: a build appends the decisions of the cases no build decided
 -- yet (int_undecided_error_cases), and it is rebuilt whole when the inputs of
 -- any rule changed (inputs_fingerprint).
-{{ config(materialized='incremental') }}
+{{ config(materialized=incremental_materialization()) }}
 
 with
 

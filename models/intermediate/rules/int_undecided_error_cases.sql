@@ -5,7 +5,7 @@
 -- build leaves nothing undecided for the next one to miss. Derived from what
 -- int_error_categories holds, not from which build added a case; read
 -- without ref(), since int_error_categories is downstream.
-{%- set decided = decided_error_cases_relation() %}
+{%- set decided = relation_unless_rebuilt('int_error_categories') %}
 
 with
 
