@@ -276,3 +276,27 @@ def test_reading_commands_refuse_missing_folders(
 def test_bad_input_is_a_value_error_the_cli_reports() -> None:
     assert issubclass(BadInput, ValueError)
     assert issubclass(labels.LabelError, BadInput)
+
+
+@pytest.mark.parametrize(
+    ("arguments", "says"),
+    [
+        (["build", "--target", "nope"], "no target nope in profiles.yml (there are: duckdb, spark"),
+        (["compare-reference", "--target", "nope"], "no target nope in profiles.yml"),
+        (
+            ["compare-reference", "--target", "spark", "--folds", "5"],
+            "--folds replays the rules in Python, not on a target",
+        ),
+    ],
+)
+def test_an_unknown_target_is_refused(
+    arguments: list[str],
+    says: str,
+    world: tuple[Path, Path, Path],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    root, database, _ = world
+    before = digest(root, database)
+    line = refused(["--data-root", str(root), "--database", str(database), *arguments], capsys)
+    assert says in line
+    assert digest(root, database) == before

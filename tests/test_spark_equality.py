@@ -75,14 +75,12 @@ def spark_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
             os.environ[name] = value
 
 
-def spark_build(root: Path, work_dir: Path) -> dict[str, list[dict[str, Any]]]:
-    """`dbt build --target spark` of `root` in this process; each mart's rows."""
+def spark_dbt(root: Path, work_dir: Path, arguments: Sequence[str]) -> None:
+    """`dbt <arguments> --target spark` of `root` in this process's Spark session."""
     from dbt.cli.main import dbtRunner
-    from pyspark.sql import SparkSession
 
     os.environ[DATA_ROOT_ENV] = str(root)
-    arguments = ["build", "--target", "spark", "--exclude-resource-type", "unit_test"]
-    arguments += ["--exclude-resource-type", "test", "--project-dir", str(PROJECT_DIR)]
+    arguments = [*arguments, "--target", "spark", "--project-dir", str(PROJECT_DIR)]
     arguments += ["--profiles-dir", str(PROJECT_DIR), "--target-path", str(work_dir / "target")]
     arguments += ["--log-path", str(work_dir / "logs"), "--quiet"]
     if SEEDED:
@@ -90,8 +88,19 @@ def spark_build(root: Path, work_dir: Path) -> dict[str, list[dict[str, Any]]]:
         # minutes less (dbt-spark loads seeds by inserts of literal rows).
         arguments += ["--exclude", "resource_type:seed"]
     result = dbtRunner().invoke(arguments)
-    assert result.success, f"dbt build --target spark failed: {result.exception or result.result}"
+    assert result.success, f"dbt on spark failed: {result.exception or result.result}"
     SEEDED.append(True)
+
+
+def spark_build(root: Path, work_dir: Path) -> dict[str, list[dict[str, Any]]]:
+    """`dbt build --target spark` of `root` in this process; each mart's rows."""
+    from pyspark.sql import SparkSession
+
+    spark_dbt(
+        root,
+        work_dir,
+        ["build", "--exclude-resource-type", "unit_test", "--exclude-resource-type", "test"],
+    )
     spark = SparkSession.builder.getOrCreate()
     return {
         mart: [row.asDict(recursive=True) for row in spark.table(f"{SCHEMA}.{mart}").collect()]
@@ -217,6 +226,40 @@ def test_the_demo_is_the_same_on_spark(
     database = work / "demo.duckdb"
     run_demo(work / "data", database, list(DEMO_MODELS), workers=0, progress=False)
     assert_same_marts(database, spark_build(work / "data", work / "spark"))
+
+
+def test_compare_reference_gives_the_same_figures_on_spark(
+    reference_dir: Path, spark_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The reference's dev samples classified on both targets: the same category for
+    every sample and the same open-world proposals for every pair, so
+    `compare-reference --target spark` prints DuckDB's figures."""
+    from ingest.reference.compare import (
+        SAMPLE_BUILD,
+        SAMPLE_RESULTS,
+        classify_samples,
+        report,
+        sample_comparison,
+        write_sample_inputs,
+    )
+    from ingest.reference.samples import load_samples
+    from ingest.warehousing.spark_warehouse import spark_tables_connection
+
+    samples = load_samples()
+    work = tmp_path_factory.mktemp("samples")
+    on_duckdb = classify_samples(samples, work / "duckdb")
+    write_sample_inputs(samples, work / "spark" / "data")
+    spark_dbt(work / "spark" / "data", work / "spark", SAMPLE_BUILD)
+    with spark_tables_connection(spark_dir, SAMPLE_RESULTS) as connection:
+        on_spark = sample_comparison(samples, connection)
+    differing = [
+        f"{sample.image} predicted {sample.pred}: duckdb {ours}, spark {theirs}"
+        for sample, ours, theirs in zip(samples, on_duckdb.ours, on_spark.ours, strict=True)
+        if ours != theirs
+    ]
+    assert not differing, "categories differ:\n" + "\n".join(differing[:20])
+    assert on_spark.proposals == on_duckdb.proposals
+    assert report(on_spark) == report(on_duckdb)
 
 
 # DuckDB's own functions, which must not reach Spark: they live in dispatched

@@ -47,3 +47,32 @@ def load_image_set(args: argparse.Namespace) -> ImageSet:
 
 def add_progress_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-progress", action="store_true", help="no progress bars")
+
+
+def add_target_option(parser: argparse.ArgumentParser, duckdb_gives: str, spark_gives: str) -> None:
+    """--target: which target of profiles.yml dbt builds on (checked by `check_target`)."""
+    parser.add_argument(
+        "--target",
+        default="duckdb",
+        help=f"profiles.yml target: duckdb (default, {duckdb_gives}) or spark (local Spark "
+        f"after `bin/setup --spark`; {spark_gives})",
+    )
+
+
+def check_target(target: str) -> None:
+    """A target profiles.yml has, whose adapter is installed; BadInput otherwise."""
+    import importlib.util
+
+    import yaml
+
+    from ingest.core.errors import BadInput
+    from ingest.core.paths import PROJECT_DIR
+
+    profile = yaml.safe_load((PROJECT_DIR / "profiles.yml").read_text())["imagenet_errors"]
+    if target not in profile["outputs"]:
+        raise BadInput(
+            f"no target {target} in profiles.yml (there are: {', '.join(profile['outputs'])})"
+        )
+    adapter = profile["outputs"][target]["type"]
+    if importlib.util.find_spec(f"dbt.adapters.{adapter}") is None:
+        raise BadInput(f"target {target} needs dbt-{adapter}: run bin/setup --{adapter}")

@@ -7,7 +7,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from ingest.cli._options import Subcommands, add_progress_option
+from ingest.cli._options import (
+    Subcommands,
+    add_progress_option,
+    add_target_option,
+    check_target,
+)
 
 
 def register(commands: Subcommands) -> None:
@@ -151,6 +156,11 @@ def _register_compare(commands: Subcommands) -> None:
         "open-world proposals (count and top-5)",
     )
     parser.add_argument("--work-dir", type=Path, help="keep the scratch data and database here")
+    add_target_option(
+        parser,
+        "a scratch DuckDB file",
+        "a scratch Spark warehouse; the figures must be DuckDB's, tests/test_spark_equality.py",
+    )
     parser.add_argument(
         "--folds",
         type=int,
@@ -166,9 +176,14 @@ def _register_compare(commands: Subcommands) -> None:
 
 
 def _run_compare(args: argparse.Namespace) -> int:
+    from ingest.core.errors import BadInput
     from ingest.reference.compare import classify_samples, failed_thresholds, report
     from ingest.reference.samples import load_samples
 
+    if args.target != "duckdb":
+        if args.folds is not None:
+            raise BadInput("--folds replays the rules in Python, not on a target: drop --target")
+        check_target(args.target)
     samples = load_samples(args.samples)
     if args.folds is not None:
         from ingest.reference.folds import cross_validate, fold_summary
@@ -182,7 +197,7 @@ def _run_compare(args: argparse.Namespace) -> int:
         print(f"held-out rows of all {args.folds} folds:")
         comparison = validation.pooled
     else:
-        comparison = classify_samples(samples, args.work_dir)
+        comparison = classify_samples(samples, args.work_dir, args.target)
     print(report(comparison))
     failures = failed_thresholds(
         comparison,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from ingest.cli._options import Subcommands
+from ingest.cli._options import Subcommands, add_target_option, check_target
 
 SUMMARY_QUERY = """
     select model_id, num_samples as samples, round(top1_accuracy, 2) as top1,
@@ -41,12 +41,7 @@ def register(commands: Subcommands) -> None:
         "changed labels, rules, superclasses or embeddings are picked up by any build",
     )
     parser.add_argument("--select", help="dbt node selection")
-    parser.add_argument(
-        "--target",
-        default="duckdb",
-        help="profiles.yml target: duckdb (default, the published file) or spark (local Spark "
-        "after `bin/setup --spark`; every model is rebuilt, nothing is published)",
-    )
+    add_target_option(parser, "the published file", "every model is rebuilt, nothing is published")
     parser.add_argument(
         "--no-wait",
         action="store_true",
@@ -74,32 +69,13 @@ def _run_build(args: argparse.Namespace) -> None:
             "or `synth`), or check --data-root"
         )
     if args.target != "duckdb":
-        _check_target(args.target)
+        check_target(args.target)
     build_warehouse(
         full_refresh=args.full_refresh,
         select=args.select,
         wait=not args.no_wait,
         target=args.target,
     )
-
-
-def _check_target(target: str) -> None:
-    """A target profiles.yml has, whose adapter is installed."""
-    import importlib.util
-
-    import yaml
-
-    from ingest.core.errors import BadInput
-    from ingest.core.paths import PROJECT_DIR
-
-    profile = yaml.safe_load((PROJECT_DIR / "profiles.yml").read_text())["imagenet_errors"]
-    if target not in profile["outputs"]:
-        raise BadInput(
-            f"no target {target} in profiles.yml (there are: {', '.join(profile['outputs'])})"
-        )
-    adapter = profile["outputs"][target]["type"]
-    if importlib.util.find_spec(f"dbt.adapters.{adapter}") is None:
-        raise BadInput(f"target {target} needs dbt-{adapter}: run bin/setup --{adapter}")
 
 
 def _run_summary(args: argparse.Namespace) -> None:

@@ -14,6 +14,8 @@ PROJECT_DIR = Path(__file__).resolve().parents[2]
 DATA_ROOT_ENV = "IMAGENET_ERRORS_DATA_ROOT"
 DATABASE_ENV = "IMAGENET_ERRORS_DB"
 REFERENCE_DIR_ENV = "IMAGENET_ERRORS_REFERENCE_DIR"
+# Where the spark target keeps its warehouse and metastore (profiles.yml).
+SPARK_DIR_ENV = "IMAGENET_ERRORS_SPARK_DIR"
 SEEDS_DIR = PROJECT_DIR / "seeds"
 
 

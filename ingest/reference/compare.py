@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import csv
+import os
 import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
@@ -23,10 +24,12 @@ from pathlib import Path
 
 import duckdb
 
+from ingest.core.paths import SPARK_DIR_ENV
 from ingest.sources import labels
 from ingest.sources.oov_verdicts import write_oov_verdicts
 from ingest.sources.predictions import write_predictions
-from ingest.warehousing.dbt_runner import run_dbt
+from ingest.warehousing.dbt_runner import DUCKDB_TARGET, run_dbt
+from ingest.warehousing.spark_warehouse import spark_tables_connection
 
 # Reference category names -> ours.
 REFERENCE_CATEGORIES = {
@@ -178,7 +181,8 @@ def read_samples(path: Path) -> list[Sample]:
     return samples
 
 
-def _write_inputs(samples: list[Sample], root: Path) -> None:
+def write_sample_inputs(samples: list[Sample], root: Path) -> None:
+    """The samples as a data root: labels, multi-labels, predictions, OOV verdicts."""
     original = labels.original_validation_labels()
     annotations: dict[str, dict[str, list[int]]] = {}
     for sample in samples:
@@ -207,40 +211,62 @@ def _write_inputs(samples: list[Sample], root: Path) -> None:
     write_oov_verdicts(dict.fromkeys(oov, True), "reference_samples", root)
 
 
-def classify_samples(samples: list[Sample], work_dir: Path | None = None) -> Comparison:
+# The dbt build that classifies the samples: the rules and the open-world
+# proposals, with the seeds they need.
+SAMPLE_BUILD = (
+    "build",
+    "--select",
+    "+int_error_categories",
+    "+int_oov_pair_proposals",
+    "--resource-type",
+    "seed",
+    "--resource-type",
+    "model",
+    # No CLIP embeddings here, and the proposals are checked all the same.
+    "--vars",
+    '{"oov_proposals_for_all_pairs": true}',
+)
+# What a comparison reads of that build.
+SAMPLE_RESULTS = ("int_error_categories", "int_oov_pair_proposals")
+
+
+def classify_samples(
+    samples: list[Sample], work_dir: Path | None = None, target: str = DUCKDB_TARGET
+) -> Comparison:
+    """Build the samples on `target` of profiles.yml (a scratch DuckDB file, or a
+    scratch local Spark warehouse) and compare its categories with the reference's."""
     with tempfile.TemporaryDirectory(prefix="compare-reference-") as scratch:
         base = work_dir or Path(scratch)
-        root, database = base / "data", base / "compare.duckdb"
-        _write_inputs(samples, root)
-        run_dbt(
-            [
-                "build",
-                "--select",
-                "+int_error_categories",
-                "+int_oov_pair_proposals",
-                "--resource-type",
-                "seed",
-                "--resource-type",
-                "model",
-                # No CLIP embeddings here, and the proposals are checked all the same.
-                "--vars",
-                '{"oov_proposals_for_all_pairs": true}',
-            ],
-            root=root,
-            database=database,
-            quiet=True,
-            work_dir=base,
-        )
-        with duckdb.connect(str(database), read_only=True) as connection:
-            decided = dict(
-                ((image, pred), category)
-                for image, pred, category in connection.execute(
-                    "select image_id, predicted_class_id, error_category from int_error_categories"
-                ).fetchall()
-            )
-            proposals = _pair_proposals(connection)
+        root, database, spark_dir = base / "data", base / "compare.duckdb", base / "spark"
+        write_sample_inputs(samples, root)
+        if target == DUCKDB_TARGET:
+            run_dbt(SAMPLE_BUILD, root=root, database=database, quiet=True, work_dir=base)
+            with duckdb.connect(str(database), read_only=True) as connection:
+                return sample_comparison(samples, connection)
+        # The scratch warehouse, whatever IMAGENET_ERRORS_SPARK_DIR says.
+        saved = os.environ.get(SPARK_DIR_ENV)
+        os.environ[SPARK_DIR_ENV] = str(spark_dir)
+        try:
+            run_dbt(SAMPLE_BUILD, root=root, quiet=True, work_dir=base, target=target)
+        finally:
+            if saved is None:
+                os.environ.pop(SPARK_DIR_ENV, None)
+            else:
+                os.environ[SPARK_DIR_ENV] = saved
+        with spark_tables_connection(spark_dir, SAMPLE_RESULTS) as connection:
+            return sample_comparison(samples, connection)
+
+
+def sample_comparison(samples: list[Sample], connection: duckdb.DuckDBPyConnection) -> Comparison:
+    """The comparison of `samples` with what a build of them holds (SAMPLE_RESULTS)."""
+    decided = dict(
+        ((image, pred), category)
+        for image, pred, category in connection.execute(
+            "select image_id, predicted_class_id, error_category from int_error_categories"
+        ).fetchall()
+    )
     ours = [decided.get((s.image, s.pred), "not_an_error") for s in samples]
-    return Comparison(samples, ours, proposals)
+    return Comparison(samples, ours, _pair_proposals(connection))
 
 
 def _pair_proposals(
